@@ -1,0 +1,38 @@
+# Two commands matter: `make site` builds the site from the default content,
+# `make test` runs the whole test suite. Both set up .venv first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: site test serve check generate lint clean
+
+$(VENV)/.site: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.test: $(VENV)/.site
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+site: $(VENV)/.site
+	$(BIN)/briefings build
+
+serve: $(VENV)/.site
+	$(BIN)/briefings serve
+
+check: $(VENV)/.site
+	$(BIN)/briefings check
+
+generate: $(VENV)/.site
+	$(BIN)/briefings generate
+
+lint: $(VENV)/.test
+	$(BIN)/ruff check generator tests benchmarks
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest -n 2 -q
+
+clean:
+	rm -rf site .briefings-site-* .briefings-old-*

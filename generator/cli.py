@@ -1,0 +1,120 @@
+"""The `briefings` command line: a thin layer over the pipeline."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from generator import pipeline
+from generator.pipeline import SEEDS_VARIABLE, TEMPLATES_VARIABLE
+from generator.problems import ContentError, Problem
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def common_options(func: F) -> F:
+    """The options every command takes."""
+    func = click.option("--quiet", "-q", is_flag=True, help="Print only problems.")(func)
+    func = click.option("--templates", metavar="DIR", help="Jinja2 templates (default: templates).")(func)
+    func = click.option("--docs", metavar="DIR", help="MkDocs docs folder (default: docs).")(func)
+    func = click.option("--seeds", metavar="DIR", help="Content folder (default: seeds).")(func)
+    return func
+
+
+def _settings(seeds: str | None, docs: str | None, templates: str | None) -> pipeline.Settings:
+    return pipeline.read_settings(Path.cwd(), seeds, docs, templates)
+
+
+def report(problems: list[Problem], quiet: bool) -> None:
+    """Print problems to stderr, one per line, then a count."""
+    for problem in sorted(problems):
+        click.echo(problem.format(), err=True)
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    if errors or (warnings and not quiet):
+        click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+
+
+def _generate(settings: pipeline.Settings, quiet: bool) -> None:
+    try:
+        result = pipeline.generate(settings)
+    except ContentError as exc:
+        report(exc.problems, quiet)
+        click.echo("nothing was written", err=True)
+        sys.exit(1)
+    report(result.problems, quiet)
+    if not quiet:
+        click.echo(
+            f"generated {len(result.written)} page(s), {result.unchanged} unchanged, "
+            f"{len(result.removed)} removed, in {settings.rel(settings.docs)}/",
+            err=True,
+        )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="briefings")
+def main() -> None:
+    """Briefings: verified briefing sites from annotated articles."""
+
+
+@main.command()
+@common_options
+def check(seeds: str | None, docs: str | None, templates: str | None, quiet: bool) -> None:
+    """Validate all content; print problems; exit 1 on any error."""
+    settings = _settings(seeds, docs, templates)
+    site, problems = pipeline.check(settings)
+    report(problems, quiet)
+    if site is None:
+        sys.exit(1)
+    if not quiet:
+        click.echo(f"ok: {len(site.briefings)} briefing(s), {len(site.actors)} actor(s), "
+                   f"{len(site.quotes)} quote(s) verified", err=True)
+
+
+@main.command()
+@common_options
+def generate(seeds: str | None, docs: str | None, templates: str | None, quiet: bool) -> None:
+    """Validate, then write the Markdown pages into docs/ (only files that changed)."""
+    _generate(_settings(seeds, docs, templates), quiet)
+
+
+@main.command()
+@common_options
+def build(seeds: str | None, docs: str | None, templates: str | None, quiet: bool) -> None:
+    """Generate, then build the static site with MkDocs in strict mode into site/."""
+    from generator.build import BuildFailed, build_site
+
+    settings = _settings(seeds, docs, templates)
+    _generate(settings, quiet)
+    try:
+        site_dir = build_site(settings, quiet=quiet)
+    except BuildFailed as exc:
+        click.echo(f"error: the site build failed ({exc}); site/ was left as it was", err=True)
+        sys.exit(1)
+    if not quiet:
+        click.echo(f"built the site in {settings.rel(site_dir)}/", err=True)
+
+
+@main.command()
+@common_options
+@click.option("--dev-addr", "-a", default="127.0.0.1:8000", metavar="IP:PORT",
+              help="Address to serve on (default: 127.0.0.1:8000).")
+def serve(seeds: str | None, docs: str | None, templates: str | None, quiet: bool,
+          dev_addr: str) -> None:
+    """Live preview: saved YAML and articles show in the browser; errors in the terminal."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    settings = _settings(seeds, docs, templates)
+    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO,
+                        format="%(levelname)-7s -  %(message)s")
+    # The plugin reads these, so --seeds and --templates reach it through MkDocs.
+    os.environ[SEEDS_VARIABLE] = str(settings.seeds)
+    os.environ[TEMPLATES_VARIABLE] = str(settings.templates)
+    mkdocs_serve(config_file=str(settings.root / "mkdocs.yml"), dev_addr=dev_addr,
+                 livereload=True, docs_dir=str(settings.docs))

@@ -1,0 +1,375 @@
+"""Load stage: read content files from disk into text and position-tracked YAML nodes.
+
+Every YAML scalar stays a string (no implicit typing: `no` is not False, `010` is not 8,
+`2024-10-28` is not a date); anchors, aliases, explicit tags, duplicate keys and several
+documents are refused. Every node keeps its line and column so later stages can point at it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from generator.problems import Problem, Severity
+
+MAX_FILE_BYTES = 1024 * 1024
+MAX_DEPTH = 24
+
+try:  # libyaml's parser is several times faster; the pure-Python one is the fallback
+    _Loader: type = yaml.CBaseLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.BaseLoader
+
+
+@dataclass(slots=True)
+class Node:
+    """A YAML node with its 1-based start position and its end position."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+
+@dataclass(slots=True)
+class Scalar(Node):
+    """A scalar value, always a string; `plain` when it was written without quotes."""
+
+    value: str = ""
+    plain: bool = True
+
+
+@dataclass(slots=True)
+class Sequence(Node):
+    """A YAML list."""
+
+    items: list[Node] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Mapping(Node):
+    """A YAML mapping with string keys, in file order."""
+
+    items: list[tuple[Scalar, Node]] = field(default_factory=list)
+
+    def get(self, key: str) -> Node | None:
+        """The value for `key`, or None."""
+        for k, v in self.items:
+            if k.value == key:
+                return v
+        return None
+
+
+@dataclass(slots=True)
+class SourceFile:
+    """A content file read from disk: its site-relative path, decoded text and lines."""
+
+    path: str
+    text: str
+
+    @property
+    def lines(self) -> list[str]:
+        """The text split into lines (without line ends)."""
+        return self.text.split("\n")
+
+
+class _Stop(Exception):
+    """Aborts composing a file at the first structural problem."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_WINDOWS_1252_HINT = {0x91, 0x92, 0x93, 0x94, 0x96, 0x97, 0x85}
+
+
+def read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
+    """Read a UTF-8 (or UTF-16 with BOM) file, reporting size and encoding problems with a place."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(rel, 0, 0, f"cannot read file: {exc.strerror}"))
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        problems.append(
+            Problem(rel, 0, 0, f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}")
+        )
+        return None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            problems.append(Problem(rel, 1, 1, "not valid UTF-16; save the file as UTF-8"))
+            return None
+    else:
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(_decode_problem(rel, data, exc.start))
+            return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _decode_problem(rel: str, data: bytes, offset: int) -> Problem:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    line = data.count(b"\n", 0, offset) + 1
+    col = len(data[line_start:offset].decode("utf-8", "replace")) + 1
+    byte = data[offset]
+    hint = " (a Windows-1252 quote or dash?)" if byte in _WINDOWS_1252_HINT else ""
+    return Problem(rel, line, col, f"not UTF-8 (byte 0x{byte:02x}{hint}); save the file as UTF-8")
+
+
+def control_character_problems(source: SourceFile) -> list[Problem]:
+    """Report control characters, which YAML and HTML would mangle or let through."""
+    found: list[Problem] = []
+    for number, line in enumerate(source.lines, 1):
+        for match in _CONTROL.finditer(line):
+            code = f"U+{ord(match.group()):04X}"
+            found.append(
+                Problem(source.path, number, match.start() + 1, f"control character {code}; remove it")
+            )
+    return found
+
+
+def parse_yaml(source: SourceFile) -> tuple[Node | None, list[Problem]]:
+    """Compose one YAML document into nodes, or return the problems that stopped it."""
+    problems = control_character_problems(source)
+    if problems:
+        return None, problems
+    if not source.text.strip():
+        return None, [Problem(source.path, 0, 0, "empty file; expected a mapping of fields")]
+    loader = _Loader(source.text)
+    try:
+        loader.get_event()  # stream start
+        loader.get_event()  # document start
+        root = _compose(loader, source.path, 0)
+        loader.get_event()  # document end
+        if not loader.check_event(yaml.StreamEndEvent):
+            event = loader.peek_event()
+            line, col = _mark(event.start_mark)
+            return None, [
+                Problem(source.path, line, col, "a second YAML document ('---'); keep one per file")
+            ]
+    except _Stop as stop:
+        return None, [stop.problem]
+    except yaml.MarkedYAMLError as exc:
+        return None, [_syntax_problem(source, exc)]
+    except RecursionError:  # pragma: no cover - the depth limit stops us first
+        return None, [Problem(source.path, 0, 0, f"nested deeper than {MAX_DEPTH} levels")]
+    finally:
+        loader.dispose()
+    return root, []
+
+
+def _mark(mark: yaml.Mark | None) -> tuple[int, int]:
+    if mark is None:
+        return 0, 0
+    return mark.line + 1, mark.column + 1
+
+
+def _compose(loader: yaml.BaseLoader, path: str, depth: int) -> Node:
+    event = loader.get_event()
+    line, col = _mark(event.start_mark)
+    if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+        raise _Stop(Problem(path, line, col, "anchors and aliases (& and *) are not allowed; "
+                            "write the value out, or wrap text starting with & or * in quotes"))
+    tag = getattr(event, "tag", None)
+    if tag not in (None, "!"):
+        raise _Stop(Problem(path, line, col, f"explicit tags are not allowed (found '{tag}'); "
+                            "wrap text starting with ! in quotes"))
+    if depth > MAX_DEPTH:
+        raise _Stop(Problem(path, line, col, f"nested deeper than {MAX_DEPTH} levels"))
+    if isinstance(event, yaml.ScalarEvent):
+        end_line, end_col = _mark(event.end_mark)
+        return Scalar(line, col, end_line, end_col, event.value, event.style in (None, ""))
+    if isinstance(event, yaml.SequenceStartEvent):
+        seq = Sequence(line, col, line, col)
+        while not loader.check_event(yaml.SequenceEndEvent):
+            seq.items.append(_compose(loader, path, depth + 1))
+        seq.end_line, seq.end_col = _mark(loader.get_event().end_mark)
+        return seq
+    if isinstance(event, yaml.MappingStartEvent):
+        mapping = Mapping(line, col, line, col)
+        seen: dict[str, Scalar] = {}
+        while not loader.check_event(yaml.MappingEndEvent):
+            key = _compose(loader, path, depth + 1)
+            if not isinstance(key, Scalar):
+                raise _Stop(Problem(path, key.line, key.col, "a key must be a plain word"))
+            if key.value in seen:
+                first = seen[key.value]
+                raise _Stop(Problem(path, key.line, key.col,
+                                    f"duplicate key '{key.value}' (first at line {first.line})"))
+            seen[key.value] = key
+            mapping.items.append((key, _compose(loader, path, depth + 1)))
+        mapping.end_line, mapping.end_col = _mark(loader.get_event().end_mark)
+        return mapping
+    raise _Stop(Problem(path, line, col, "unexpected YAML structure"))  # pragma: no cover
+
+
+def _syntax_problem(source: SourceFile, exc: yaml.MarkedYAMLError) -> Problem:
+    """Translate PyYAML's parser messages into what the analyst should type instead."""
+    line, col = _mark(exc.problem_mark)
+    problem = exc.problem or ""
+    context = exc.context or ""
+    text_line = source.lines[line - 1] if 0 < line <= len(source.lines) else ""
+    if "'\\t'" in problem or "\t" in text_line[: max(col, 1)]:
+        tab = text_line.find("\t")
+        return Problem(source.path, line, tab + 1 if tab >= 0 else col,
+                       "tabs are not allowed for indentation; use spaces")
+    if "mapping values are not allowed" in problem:
+        return Problem(source.path, line, col,
+                       "unquoted ': ' in text; wrap the value in double quotes or use |")
+    if "cannot start any token" in problem:
+        char = problem.split("'")[1] if "'" in problem else "?"
+        return Problem(source.path, line, col,
+                       f"a value cannot start with '{char}'; wrap the value in double quotes")
+    if "found unexpected end of stream" in problem and "quoted scalar" in context:
+        start_line, start_col = _mark(exc.context_mark)
+        return Problem(source.path, start_line, start_col,
+                       "this quoted text is never closed; add the closing quote")
+    if "expected <block end>" in problem or "expected <document start>" in problem:
+        return Problem(source.path, line, col,
+                       "text continues after a closing quote or the indentation is off; "
+                       "wrap the whole value in double quotes and check the indentation")
+    if "expected ',' or" in problem:
+        return Problem(source.path, line, col,
+                       f"{problem} ({context}); close the bracket, or quote text with commas")
+    detail = f"{context}, {problem}" if context else problem
+    return Problem(source.path, line, col,
+                   f"YAML syntax: {detail}; if this is text, wrap it in double quotes")
+
+
+def warn_comment_truncation(source: SourceFile, node: Scalar, field_name: str) -> Problem | None:
+    """Warn when unquoted text stops where ' #' begins: YAML took the rest for a comment."""
+    if not node.plain or node.end_line != node.line:
+        return None
+    lines = source.lines
+    if node.end_line > len(lines):
+        return None
+    rest = lines[node.end_line - 1][node.end_col - 1 :]
+    if rest.strip().startswith("#") and rest[:1].isspace():
+        return Problem(source.path, node.end_line, node.end_col + len(rest) - len(rest.lstrip()),
+                       f"{field_name} ends where ' #' begins and the rest is read as a comment; "
+                       "if the '#' is part of the text, wrap the value in double quotes",
+                       Severity.WARNING)
+    return None
+
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ARTICLE_SUFFIXES = (".txt", ".md")
+
+
+@dataclass(slots=True)
+class BriefingFiles:
+    """One briefing's files as read: the annotation and its article."""
+
+    slug: str
+    annotation: SourceFile
+    node: Node | None
+    article: SourceFile | None
+    markdown: bool
+
+
+@dataclass(slots=True)
+class RawContent:
+    """Everything read from the seeds folder, before validation."""
+
+    actors: SourceFile | None
+    actors_node: Node | None
+    briefings: list[BriefingFiles]
+    problems: list[Problem]
+
+
+def read_content(seeds: Path, root: Path) -> RawContent:
+    """Read seeds/actors.yaml and every article with its annotation; report what is missing."""
+    problems: list[Problem] = []
+
+    def rel(path: Path) -> str:
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    actors_path = seeds / "actors.yaml"
+    actors: SourceFile | None = None
+    actors_node: Node | None = None
+    if not actors_path.is_file():
+        problems.append(Problem(rel(actors_path), 0, 0, "missing: the actor registry is required"))
+    else:
+        text = read_text(actors_path, rel(actors_path), problems)
+        if text is not None:
+            actors = SourceFile(rel(actors_path), text)
+            actors_node, found = parse_yaml(actors)
+            problems.extend(found)
+    articles_dir = seeds / "articles"
+    briefings: list[BriefingFiles] = []
+    if not articles_dir.is_dir():
+        problems.append(Problem(rel(articles_dir), 0, 0, "missing: put articles in this folder"))
+        return RawContent(actors, actors_node, briefings, problems)
+    by_stem: dict[str, dict[str, Path]] = {}
+    for path in sorted(articles_dir.iterdir()):
+        if path.name.startswith("."):
+            continue
+        if path.is_symlink() or not path.is_file():
+            problems.append(Problem(rel(path), 0, 0, "ignored: only plain files are read here",
+                                    Severity.WARNING))
+            continue
+        suffix = path.suffix.lower()
+        if suffix == ".yml":
+            problems.append(Problem(rel(path), 0, 0,
+                                    f"annotation files end in .yaml; rename it to {path.stem}.yaml"))
+            continue
+        if suffix not in (".yaml", *ARTICLE_SUFFIXES):
+            problems.append(Problem(rel(path), 0, 0,
+                                    "ignored: articles are .txt or .md, annotations .yaml",
+                                    Severity.WARNING))
+            continue
+        by_stem.setdefault(path.stem, {})[suffix] = path
+    for stem, files in sorted(by_stem.items()):
+        first = next(iter(files.values()))
+        if not SLUG.match(stem) or len(stem) > 80:
+            problems.append(Problem(rel(first), 0, 0, _slug_message(stem)))
+            continue
+        articles = [files[s] for s in ARTICLE_SUFFIXES if s in files]
+        annotation = files.get(".yaml")
+        if len(articles) > 1:
+            problems.append(Problem(rel(articles[1]), 0, 0,
+                                    f"two articles for briefing '{stem}' ({stem}.txt and {stem}.md); "
+                                    "keep one"))
+            continue
+        if annotation is None:
+            problems.append(Problem(rel(articles[0]), 0, 0,
+                                    f"not annotated yet: add {stem}.yaml beside it",
+                                    Severity.WARNING))
+            continue
+        text = read_text(annotation, rel(annotation), problems)
+        if text is None:
+            continue
+        source = SourceFile(rel(annotation), text)
+        node, found = parse_yaml(source)
+        problems.extend(found)
+        article: SourceFile | None = None
+        if not articles:
+            problems.append(Problem(source.path, 0, 0,
+                                    f"no article for this annotation: add {stem}.txt or {stem}.md"))
+        else:
+            article_text = read_text(articles[0], rel(articles[0]), problems)
+            if article_text is not None:
+                article = SourceFile(rel(articles[0]), article_text)
+        briefings.append(BriefingFiles(stem, source, node, article,
+                                       bool(articles) and articles[0].suffix.lower() == ".md"))
+    return RawContent(actors, actors_node, briefings, problems)
+
+
+def _slug_message(stem: str) -> str:
+    from slugify import slugify
+
+    suggestion = slugify(stem)[:80].strip("-")
+    hint = f"; rename it to '{suggestion}'" if suggestion else "; rename it with a-z, 0-9 and -"
+    return f"'{stem}' is not a lowercase slug (a-z, 0-9, single hyphens){hint}"

@@ -1,0 +1,348 @@
+"""The content model: verified, immutable facts about actors and briefings. No I/O here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+ACTOR_KINDS = ("person", "organization", "state", "place", "group")
+CLAIM_STATUSES = ("confirmed", "reported", "alleged", "disputed", "denied")
+LIKELIHOODS = (
+    "almost-no-chance",
+    "very-unlikely",
+    "unlikely",
+    "roughly-even",
+    "likely",
+    "very-likely",
+    "almost-certain",
+)
+KIND_PLURALS = {
+    "person": "People",
+    "organization": "Organizations",
+    "state": "States",
+    "place": "Places",
+    "group": "Groups",
+}
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A person, organisation, state, place or group from the registry."""
+
+    id: str
+    name: str
+    kind: str
+    title: str = ""
+    affiliation: str = ""
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+    links: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class PartialDate:
+    """A date known to the year, the month or the day; the precision is kept and shown."""
+
+    year: int
+    month: int = 0
+    day: int = 0
+
+    @property
+    def iso(self) -> str:
+        """The date as written: YYYY, YYYY-MM or YYYY-MM-DD."""
+        if not self.month:
+            return f"{self.year:04d}"
+        if not self.day:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    @property
+    def label(self) -> str:
+        """The date for readers: 2024, Oct 2024 or 28 Oct 2024."""
+        if not self.month:
+            return str(self.year)
+        if not self.day:
+            return f"{_MONTHS[self.month - 1]} {self.year}"
+        return f"{self.day} {_MONTHS[self.month - 1]} {self.year}"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A verified stretch of the article: paragraph number (0-based) and character offsets in it."""
+
+    paragraph: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One paragraph of article text; `heading` for a short line that titles a section."""
+
+    text: str
+    heading: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An actor's name or alias found in the article, with the sentence around it."""
+
+    actor: str
+    span: Span
+    sentence: str
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A direct quote, verified against the article; `spans` locate each part of it."""
+
+    number: int
+    speaker: str
+    text: str
+    context: str
+    spans: tuple[Span, ...]
+
+    @property
+    def anchor(self) -> str:
+        """The id of this quote's box on the briefing page."""
+        return f"quote-{self.number}"
+
+    @property
+    def paragraph(self) -> int:
+        """The paragraph the quote starts in."""
+        return self.spans[0].paragraph
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """An assertion with its status and, optionally, grade, likelihood and verified evidence."""
+
+    number: int
+    text: str
+    status: str
+    by: str = ""
+    grade: str = ""
+    likelihood: str = ""
+    evidence: str = ""
+    spans: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Something that happened on a (partial) date, with the actors involved."""
+
+    date: PartialDate
+    text: str
+    actors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A directed, typed link between two actors, as one briefing states it."""
+
+    source: str
+    type: str
+    target: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Involvement:
+    """An actor that matters in a briefing, with its role there."""
+
+    actor: str
+    role: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where the article came from."""
+
+    name: str
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Briefing:
+    """One annotated article and everything verified about it."""
+
+    slug: str
+    title: str
+    date: dt.date
+    source: Source
+    summary: str
+    paragraphs: tuple[Paragraph, ...]
+    key_points: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    actors: tuple[Involvement, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    events: tuple[Event, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+
+    @property
+    def date_label(self) -> str:
+        """The briefing date for readers."""
+        return PartialDate(self.date.year, self.date.month, self.date.day).label
+
+    def role_of(self, actor_id: str) -> str:
+        """The role an actor plays in this briefing, or an empty string."""
+        for involvement in self.actors:
+            if involvement.actor == actor_id:
+                return involvement.role
+        return ""
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteRef:
+    """A quote together with the briefing it comes from."""
+
+    briefing: Briefing
+    quote: Quote
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRef:
+    """A claim together with the briefing it comes from."""
+
+    briefing: Briefing
+    claim: Claim
+
+
+@dataclass(frozen=True, slots=True)
+class EventRef:
+    """An event together with the briefing it comes from."""
+
+    briefing: Briefing
+    event: Event
+
+
+@dataclass(frozen=True, slots=True)
+class RelationRef:
+    """A relation with every briefing that states it."""
+
+    relation: Relation
+    briefings: tuple[Briefing, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Appearance:
+    """How an actor appears in one briefing: role if involved, sentences if mentioned."""
+
+    briefing: Briefing
+    role: str
+    involved: bool
+    sentences: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Site:
+    """All verified content, with the cross-briefing indexes the pages are drawn from."""
+
+    actors: dict[str, Actor]
+    briefings: tuple[Briefing, ...]  # newest first
+    quotes_by_actor: dict[str, tuple[QuoteRef, ...]] = field(default_factory=dict)
+    claims_by_actor: dict[str, tuple[ClaimRef, ...]] = field(default_factory=dict)
+    appearances: dict[str, tuple[Appearance, ...]] = field(default_factory=dict)
+    relations: tuple[RelationRef, ...] = ()
+    co_actors: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
+    tags: dict[str, tuple[Briefing, ...]] = field(default_factory=dict)
+    events: tuple[EventRef, ...] = ()
+    quotes: tuple[QuoteRef, ...] = ()
+
+
+def _briefing_order(briefing: Briefing) -> tuple[int, str]:
+    return (-briefing.date.toordinal(), briefing.slug)
+
+
+def build_site(actors: dict[str, Actor], briefings: list[Briefing]) -> Site:
+    """Assemble the site and its indexes: who said what, where each actor appears, and so on."""
+    ordered = tuple(sorted(briefings, key=_briefing_order))
+    quotes = tuple(QuoteRef(b, q) for b in ordered for q in b.quotes)
+    quotes_by_actor: dict[str, list[QuoteRef]] = defaultdict(list)
+    for ref in quotes:
+        quotes_by_actor[ref.quote.speaker].append(ref)
+    claims_by_actor: dict[str, list[ClaimRef]] = defaultdict(list)
+    tags: dict[str, list[Briefing]] = defaultdict(list)
+    appearances: dict[str, list[Appearance]] = defaultdict(list)
+    together: dict[str, Counter[str]] = defaultdict(Counter)
+    stated: dict[Relation, list[Briefing]] = defaultdict(list)
+    events: list[EventRef] = []
+    for briefing in ordered:
+        for claim in briefing.claims:
+            if claim.by:
+                claims_by_actor[claim.by].append(ClaimRef(briefing, claim))
+        for tag in briefing.tags:
+            tags[tag].append(briefing)
+        present = _appearances(briefing)
+        for actor_id, appearance in present.items():
+            appearances[actor_id].append(appearance)
+            together[actor_id].update(other for other in present if other != actor_id)
+        for relation in briefing.relations:
+            key = Relation(relation.source, relation.type, relation.target)
+            if briefing not in stated[key]:
+                stated[key].append(briefing)
+        events.extend(EventRef(briefing, event) for event in briefing.events)
+    relations = tuple(
+        RelationRef(_first_note(relation, found), tuple(found))
+        for relation, found in sorted(
+            stated.items(), key=lambda kv: (kv[0].source, kv[0].type, kv[0].target)
+        )
+    )
+    events.sort(key=lambda ref: (ref.event.date, ref.briefing.slug, ref.event.text))
+    return Site(
+        actors=actors,
+        briefings=ordered,
+        quotes_by_actor={k: tuple(v) for k, v in quotes_by_actor.items()},
+        claims_by_actor={k: tuple(v) for k, v in claims_by_actor.items()},
+        appearances={k: tuple(v) for k, v in appearances.items()},
+        relations=relations,
+        co_actors={
+            k: tuple(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:12])
+            for k, c in together.items()
+        },
+        tags={k: tuple(v) for k, v in sorted(tags.items())},
+        events=tuple(events),
+        quotes=quotes,
+    )
+
+
+def _first_note(relation: Relation, briefings: list[Briefing]) -> Relation:
+    for briefing in briefings:
+        for stated in briefing.relations:
+            if (stated.source, stated.type, stated.target) == (
+                relation.source,
+                relation.type,
+                relation.target,
+            ) and stated.note:
+                return stated
+    return relation
+
+
+def _appearances(briefing: Briefing) -> dict[str, Appearance]:
+    """Every actor present in a briefing: involved, quoted, claiming, in events or mentioned."""
+    sentences: dict[str, list[str]] = defaultdict(list)
+    for mention in briefing.mentions:
+        if mention.sentence not in sentences[mention.actor]:
+            sentences[mention.actor].append(mention.sentence)
+    involved = {i.actor: i.role for i in briefing.actors}
+    referenced = set(involved)
+    referenced.update(q.speaker for q in briefing.quotes)
+    referenced.update(c.by for c in briefing.claims if c.by)
+    for event in briefing.events:
+        referenced.update(event.actors)
+    for relation in briefing.relations:
+        referenced.update((relation.source, relation.target))
+    everyone = referenced | set(sentences)
+    return {
+        actor_id: Appearance(
+            briefing=briefing,
+            role=involved.get(actor_id, ""),
+            involved=actor_id in referenced,
+            sentences=tuple(sentences.get(actor_id, ())),
+        )
+        for actor_id in sorted(everyone)
+    }

@@ -1,0 +1,122 @@
+"""MkDocs plugin: `mkdocs build`, `serve` and `gh-deploy` regenerate the pages first.
+
+Glue only: every decision is the pipeline's. In `serve`, pages are handed to MkDocs from
+memory instead of being written into docs/, so one save means one rebuild (a write into
+docs/ would wake the file watcher a second time), and a broken save keeps the last good
+pages up while the problems show in the terminal and at the top of every page.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from markupsafe import escape
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from generator import pipeline, write
+from generator.problems import ContentError, Problem
+
+log = logging.getLogger("mkdocs.plugins.briefings")
+
+
+class BriefingsConfig(Config):
+    """Plugin options in mkdocs.yml."""
+
+    seeds = config_options.Type(str, default="seeds")
+    templates = config_options.Type(str, default="templates")
+
+
+class BriefingsPlugin(BasePlugin[BriefingsConfig]):
+    """Regenerates briefing pages before every MkDocs build."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.command = "build"
+        self.pages_ready = False  # set by `briefings build`, which generated already
+        self.pages: dict[str, str] = {}
+        self.problems: list[Problem] = []
+        self.settings: pipeline.Settings | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        root = Path(config.config_file_path or ".").resolve().parent
+        self.settings = pipeline.Settings(
+            root=root,
+            seeds=root / os.environ.get(pipeline.SEEDS_VARIABLE, self.config.seeds),
+            docs=Path(config.docs_dir),
+            templates=root / os.environ.get(pipeline.TEMPLATES_VARIABLE, self.config.templates),
+            directory_urls=config.use_directory_urls,
+            site_dir=Path(config.site_dir),
+        )
+        return config
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        assert self.settings is not None
+        if self.pages_ready:
+            return
+        if self.command == "serve":
+            self._render_for_serve()
+            return
+        try:
+            result = pipeline.generate(self.settings)
+        except ContentError as exc:
+            for problem in exc.problems:
+                (log.error if problem.is_error else log.warning)(problem.format())
+            raise PluginError("briefings: content has errors; nothing was written") from None
+        for problem in result.problems:
+            log.warning(problem.format())
+        if result.written or result.removed:
+            log.info(f"briefings: {len(result.written)} page(s) written, "
+                     f"{len(result.removed)} removed")
+
+    def _render_for_serve(self) -> None:
+        assert self.settings is not None
+        pages, problems = pipeline.render_pages(self.settings)
+        self.problems = [p for p in problems if p.is_error]
+        for problem in problems:
+            (log.error if problem.is_error else log.warning)(problem.format())
+        if pages is not None:
+            self.pages = pages
+        elif self.pages:
+            log.error("briefings: showing the last good pages until the errors are fixed")
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if self.command != "serve" or not self.pages:
+            return files
+        assert self.settings is not None
+        owned = set(write.read_manifest(self.settings.docs)) | set(self.pages)
+        for file in list(files):
+            if file.src_uri in owned:
+                files.remove(file)
+        for path, content in sorted(self.pages.items()):
+            files.append(File.generated(config, path, content=content))
+        return files
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str:
+        if self.command != "serve" or not self.problems:
+            return html
+        items = "".join(f"<li><code>{escape(p.format())}</code></li>" for p in self.problems)
+        banner = (f'<div class="bf-build-errors" role="alert"><p><strong>{len(self.problems)} '
+                  f"content error(s): this preview shows the last good version.</strong></p>"
+                  f"<ul>{items}</ul></div>")
+        return banner + html
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        assert self.settings is not None
+        for folder in (self.settings.seeds, self.settings.templates):
+            if folder.is_dir():
+                server.watch(str(folder))
+        return server

@@ -1,0 +1,279 @@
+"""Article text: paragraphs, the contract's folding, quote verification and mention finding."""
+
+from __future__ import annotations
+
+import bisect
+import html
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+import ahocorasick
+import markdown
+from rapidfuzz import fuzz
+
+_FOLD_TABLE = str.maketrans(
+    {
+        **dict.fromkeys("‘’‚‛′`´", "'"),
+        **dict.fromkeys("“”„‟″«»", '"'),
+        **dict.fromkeys("‐‑‒–—―−⁃", "-"),
+        **dict.fromkeys("\t\n\r\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+                        "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000", " "),
+    }
+)
+_SPACE_RUN = re.compile(r" {2,}")
+_ELISION = re.compile(r"\s*(?:\.\s*){3}\s*")
+_SENTENCE_END = re.compile(r"""[.!?]['"’”)\]]*\s+(?=[^a-z])""")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_HEADING_MAX = 90
+MAX_SENTENCE = 400
+
+
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """Folded text plus the map from folded offsets back to offsets in the original."""
+
+    text: str
+    _folded_starts: tuple[int, ...]
+    _original_starts: tuple[int, ...]
+
+    def original(self, offset: int) -> int:
+        """The offset in the original text of folded offset `offset`."""
+        k = bisect.bisect_right(self._folded_starts, offset) - 1
+        return self._original_starts[k] + offset - self._folded_starts[k]
+
+
+def fold(text: str) -> Folded:
+    """Fold NFKC, curly quotes and apostrophes, dashes and white-space runs; nothing else."""
+    text = text.translate(_FOLD_TABLE)
+    if unicodedata.is_normalized("NFKC", text):
+        return _collapse_spaces(text, [0], [0])
+    # Rare slow path: characters that NFKC changes; map every folded character back.
+    chars: list[str] = []
+    origin: list[int] = []
+    for i, char in enumerate(text):
+        for folded_char in unicodedata.normalize("NFKC", char).translate(_FOLD_TABLE):
+            if folded_char == " " and chars and chars[-1] == " ":
+                continue
+            chars.append(folded_char)
+            origin.append(i)
+    folded_starts: list[int] = []
+    original_starts: list[int] = []
+    for k, o in enumerate(origin):
+        if not folded_starts or o != original_starts[-1] + k - folded_starts[-1]:
+            folded_starts.append(k)
+            original_starts.append(o)
+    if not folded_starts:
+        folded_starts, original_starts = [0], [0]
+    return Folded("".join(chars), tuple(folded_starts), tuple(original_starts))
+
+
+def _collapse_spaces(text: str, folded_starts: list[int], original_starts: list[int]) -> Folded:
+    pieces: list[str] = []
+    last = 0
+    removed = 0
+    for match in _SPACE_RUN.finditer(text):
+        pieces.append(text[last : match.start() + 1])
+        removed += match.end() - match.start() - 1
+        last = match.end()
+        folded_starts.append(match.end() - removed)
+        original_starts.append(match.end())
+    pieces.append(text[last:])
+    return Folded("".join(pieces), tuple(folded_starts), tuple(original_starts))
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleText:
+    """An article's paragraphs joined by blank lines, folded once for every search."""
+
+    paragraphs: tuple[str, ...]
+    headings: tuple[bool, ...]
+    text: str
+    starts: tuple[int, ...]
+    folded: Folded
+
+    def locate(self, folded_start: int, folded_end: int) -> tuple[int, int, int]:
+        """Paragraph number and offsets in that paragraph of a folded match."""
+        start = self.folded.original(folded_start)
+        end = self.folded.original(folded_end - 1) + 1 if folded_end > folded_start else start
+        number = bisect.bisect_right(self.starts, start) - 1
+        base = self.starts[number]
+        return number, start - base, min(end - base, len(self.paragraphs[number]))
+
+
+def split_paragraphs(text: str, markdown_source: bool) -> tuple[list[str], list[bool]]:
+    """Split article text into paragraphs, flagging short title-like lines as headings.
+
+    Paragraphs are separated by blank lines. Text with no blank line at all (as pasted from
+    many web pages) has one paragraph per line. A `.md` article is read for its text only.
+    """
+    if markdown_source:
+        return _markdown_blocks(text)
+    text = _strip_controls(text)
+    if re.search(r"\n[ \t]*\n", text):
+        blocks = [" ".join(b.split()) for b in re.split(r"\n[ \t]*\n", text)]
+    else:
+        blocks = [" ".join(line.split()) for line in text.split("\n")]
+    paragraphs = [b for b in blocks if b]
+    headings = [_looks_like_heading(p, i, len(paragraphs)) for i, p in enumerate(paragraphs)]
+    return paragraphs, headings
+
+
+def _strip_controls(text: str) -> str:
+    return _CONTROLS.sub("", text)
+
+
+def _looks_like_heading(paragraph: str, index: int, count: int) -> bool:
+    return (
+        0 < index < count - 1
+        and len(paragraph) <= _HEADING_MAX
+        and paragraph[-1] not in ".:;,!?\"'”’)…"
+        and paragraph[0].isupper()
+    )
+
+
+class _TextOfHtml(HTMLParser):
+    """Collects the text of rendered Markdown, block by block."""
+
+    BLOCKS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[str, bool]] = []
+        self._parts: list[str] = []
+        self._heading = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.BLOCKS:
+            self._flush()
+            self._heading = tag.startswith("h") and tag != "html"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.BLOCKS:
+            self._flush()
+
+    def handle_data(self, data: str) -> None:
+        self._parts.append(data)
+
+    def _flush(self) -> None:
+        text = " ".join("".join(self._parts).split())
+        if text:
+            self.blocks.append((text, self._heading))
+        self._parts = []
+        self._heading = False
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+
+def _markdown_blocks(text: str) -> tuple[list[str], list[bool]]:
+    # Raw HTML in a pasted article is shown as text, never kept as markup.
+    rendered = markdown.markdown(html.escape(_strip_controls(text), quote=False))
+    parser = _TextOfHtml()
+    parser.feed(rendered)
+    parser.close()
+    return [b[0] for b in parser.blocks], [b[1] for b in parser.blocks]
+
+
+def article_text(paragraphs: Iterable[str], headings: Iterable[bool]) -> ArticleText:
+    """Join paragraphs and fold the result once, for quotes, evidence and mentions."""
+    paras = tuple(paragraphs)
+    starts: list[int] = []
+    offset = 0
+    for paragraph in paras:
+        starts.append(offset)
+        offset += len(paragraph) + 2
+    text = "\n\n".join(paras)
+    return ArticleText(paras, tuple(headings), text, tuple(starts), fold(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Miss:
+    """A quote part not found: the part, the closest passage and how similar it is (0-100)."""
+
+    part: str
+    passage: str
+    similarity: int
+
+
+def find_quote(article: ArticleText, quote: str) -> list[tuple[int, int, int]] | Miss:
+    """Locate each elided part of a quote in order, or say which part is missing and what is near."""
+    folded_quote = fold(quote.strip()).text.strip()
+    parts = [p.strip() for p in _ELISION.split(folded_quote)]
+    parts = [p for p in parts if p]
+    if not parts:
+        return Miss(quote, "", 0)
+    haystack = article.folded.text
+    found: list[tuple[int, int, int]] = []
+    position = 0
+    for part in parts:
+        index = haystack.find(part, position)
+        if index < 0:
+            return _closest(article, part, position)
+        found.append(article.locate(index, index + len(part)))
+        position = index + len(part)
+    return found
+
+
+def _closest(article: ArticleText, part: str, position: int) -> Miss:
+    haystack = article.folded.text
+    alignment = fuzz.partial_ratio_alignment(part, haystack[position:])
+    if alignment is None or alignment.score == 0:
+        return Miss(part, "", 0)
+    start = position + alignment.dest_start
+    end = position + alignment.dest_end
+    while start > 0 and _is_word(haystack[start - 1]):  # widen to whole words
+        start -= 1
+    while end < len(haystack) and _is_word(haystack[end]):
+        end += 1
+    passage = " ".join(haystack[start:end].split())
+    return Miss(part, passage, round(alignment.score))
+
+
+def sentence_around(paragraph: str, start: int, end: int) -> str:
+    """The sentence of `paragraph` containing [start, end), trimmed to a readable length."""
+    begin = 0
+    finish = len(paragraph)
+    for match in _SENTENCE_END.finditer(paragraph):
+        if match.end() <= start:
+            begin = match.end()
+        elif match.start() >= end - 1:
+            finish = match.start() + 1
+            break
+    sentence = paragraph[begin:finish].strip()
+    if len(sentence) > MAX_SENTENCE:
+        left = max(start - begin - MAX_SENTENCE // 2, 0)
+        sentence = "…" + sentence[left : left + MAX_SENTENCE].strip() + "…"
+    return sentence
+
+
+class MentionFinder:
+    """One Aho-Corasick automaton over every actor name and alias, built once per run."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        """`names` maps each folded name or alias to its actor id."""
+        self._automaton = ahocorasick.Automaton()
+        for name, actor_id in names.items():
+            self._automaton.add_word(name, (len(name), actor_id))
+        self._empty = not names
+        if not self._empty:
+            self._automaton.make_automaton()
+
+    def find(self, article: ArticleText) -> Iterator[tuple[str, int, int, int]]:
+        """Yield (actor id, paragraph, start, end) for every whole-word mention."""
+        if self._empty:
+            return
+        text = article.folded.text
+        for last, (length, actor_id) in self._automaton.iter_long(text):
+            start = last - length + 1
+            end = last + 1
+            if (start > 0 and _is_word(text[start - 1])) or (end < len(text) and _is_word(text[end])):
+                continue
+            yield (actor_id, *article.locate(start, end))
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"

@@ -1,0 +1,672 @@
+"""Validate stage: check loaded YAML against the contract and build verified model objects.
+
+Every problem is collected with its file, line and column; nothing raises at the user.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from slugify import slugify
+
+from generator import model
+from generator.load import (
+    SLUG,
+    BriefingFiles,
+    Mapping,
+    Node,
+    RawContent,
+    Scalar,
+    Sequence,
+    SourceFile,
+    warn_comment_truncation,
+)
+from generator.problems import Problem, Severity
+from generator.textmatch import (
+    ArticleText,
+    MentionFinder,
+    Miss,
+    article_text,
+    find_quote,
+    fold,
+    sentence_around,
+    split_paragraphs,
+)
+
+MAX_ID = 64
+LIMITS = {
+    "name": 200,
+    "title": 300,
+    "alias": 200,
+    "summary": 3000,
+    "description": 5000,
+    "text": 2000,
+    "line": 500,
+}
+_GRADE = re.compile(r"^[A-F][1-6]$")
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_BIDI = {0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069, 0x200E, 0x200F}
+_KIND_NAMES = {"person": "person", "organization": "organization"}
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One field of a mapping: whether it must be there."""
+
+    required: bool = False
+
+
+ACTOR_FIELDS = {
+    "name": Field(True),
+    "kind": Field(True),
+    "title": Field(),
+    "affiliation": Field(),
+    "aliases": Field(),
+    "description": Field(),
+    "links": Field(),
+}
+BRIEFING_FIELDS = {
+    "title": Field(True),
+    "date": Field(True),
+    "source": Field(True),
+    "summary": Field(True),
+    "key_points": Field(),
+    "tags": Field(),
+    "actors": Field(),
+    "quotes": Field(),
+    "claims": Field(),
+    "events": Field(),
+    "relations": Field(),
+}
+SOURCE_FIELDS = {"name": Field(True), "url": Field()}
+INVOLVEMENT_FIELDS = {"id": Field(True), "role": Field()}
+QUOTE_FIELDS = {"speaker": Field(True), "text": Field(True), "context": Field()}
+CLAIM_FIELDS = {
+    "text": Field(True),
+    "by": Field(),
+    "status": Field(True),
+    "grade": Field(),
+    "likelihood": Field(),
+    "evidence": Field(),
+}
+EVENT_FIELDS = {"date": Field(True), "text": Field(True), "actors": Field()}
+RELATION_FIELDS = {"from": Field(True), "type": Field(True), "to": Field(True), "note": Field()}
+
+
+@dataclass(slots=True)
+class Reference:
+    """An actor id used somewhere, to be checked once the registry is known."""
+
+    path: str
+    node: Scalar
+    what: str
+
+
+@dataclass
+class Checker:
+    """Reads one YAML file's nodes into plain values, collecting located problems."""
+
+    source: SourceFile
+    problems: list[Problem]
+    references: list[Reference] = field(default_factory=list)
+
+    def error(self, node: Node, message: str) -> None:
+        """Record an error at a node."""
+        self.problems.append(Problem(self.source.path, node.line, node.col, message))
+
+    def warn(self, node: Node, message: str) -> None:
+        """Record a warning at a node."""
+        self.problems.append(
+            Problem(self.source.path, node.line, node.col, message, Severity.WARNING)
+        )
+
+    def fields(
+        self, node: Node, spec: dict[str, Field], what: str
+    ) -> dict[str, tuple[Scalar, Node]] | None:
+        """Check a mapping's keys: unknown ones (with a suggestion) and missing required ones."""
+        if not isinstance(node, Mapping):
+            self.error(node, f"{what} must be a mapping of fields ({', '.join(spec)}), "
+                             f"got {_shape(node)}")
+            return None
+        found: dict[str, tuple[Scalar, Node]] = {}
+        for key, value in node.items:
+            if key.value in spec:
+                found[key.value] = (key, value)
+                continue
+            guess = difflib.get_close_matches(key.value, list(spec), n=1, cutoff=0.6)
+            hint = f"did you mean '{guess[0]}'?" if guess else f"known fields: {', '.join(spec)}"
+            self.error(key, f"'{key.value}' is not a known field of {what}; {hint}")
+        for name, rule in spec.items():
+            if rule.required and name not in found:
+                self.error(node, f"{what} is missing the required field '{name}'")
+        return found
+
+    def text(
+        self, node: Node, what: str, limit: str = "text", *, one_line: bool = False
+    ) -> str | None:
+        """A non-empty string, without control or bidi characters, within its length limit."""
+        if not isinstance(node, Scalar):
+            self.error(node, f"{what} must be text, got {_shape(node)}")
+            return None
+        value = unicodedata.normalize("NFC", node.value).strip()
+        if not value:
+            self.error(node, f"{what} is empty")
+            return None
+        for offset, char in enumerate(value):
+            code = ord(char)
+            if code in _BIDI or (unicodedata.category(char) == "Cc" and char not in "\n\t"):
+                self.error(node, f"{what} contains U+{code:04X} "
+                                 f"({unicodedata.name(char, 'control character').lower()}) "
+                                 f"at character {offset + 1}; remove it")
+                return None
+            if one_line and unicodedata.category(char) == "Cf":
+                self.error(node, f"{what} contains the invisible character U+{code:04X}; "
+                                 "remove it")
+                return None
+        if len(value) > LIMITS[limit]:
+            self.error(node, f"{what} is {len(value):,} characters long; "
+                             f"the limit is {LIMITS[limit]:,}")
+            return None
+        if one_line and "\n" in value:
+            self.error(node, f"{what} must be one line")
+            return None
+        truncated = warn_comment_truncation(self.source, node, what)
+        if truncated:
+            self.problems.append(truncated)
+        return " ".join(value.split()) if one_line else value
+
+    def slug(self, node: Node, what: str) -> str | None:
+        """A lowercase slug such as an id, a tag or a relation type."""
+        if not isinstance(node, Scalar):
+            self.error(node, f"{what} must be a lowercase slug, got {_shape(node)}")
+            return None
+        value = node.value
+        if SLUG.match(value) and len(value) <= MAX_ID:
+            return value
+        suggestion = slugify(value)[:MAX_ID].strip("-")
+        hint = f"; write '{suggestion}'" if suggestion else "; use a-z, 0-9 and single hyphens"
+        self.error(node, f"{what} '{value}' is not a lowercase slug of at most {MAX_ID} "
+                         f"characters{hint}")
+        return None
+
+    def actor_ref(self, node: Node, what: str) -> str | None:
+        """An actor id, checked against the registry after all files are read."""
+        value = self.slug(node, what)
+        if value is not None and isinstance(node, Scalar):
+            self.references.append(Reference(self.source.path, node, what))
+        return value
+
+    def choice(self, node: Node, what: str, choices: tuple[str, ...]) -> str | None:
+        """One of a fixed set of words."""
+        if not isinstance(node, Scalar):
+            self.error(node, f"{what} must be one of {'|'.join(choices)}, got {_shape(node)}")
+            return None
+        if node.value in choices:
+            return node.value
+        guess = difflib.get_close_matches(node.value.lower(), choices, n=1, cutoff=0.6)
+        hint = f"; did you mean '{guess[0]}'?" if guess else ""
+        self.error(node, f"{what} must be one of {'|'.join(choices)}, got '{node.value}'{hint}")
+        return None
+
+    def items(self, node: Node, what: str) -> list[Node]:
+        """The items of a list; a single value where a list belongs is an error."""
+        if isinstance(node, Sequence):
+            return node.items
+        if isinstance(node, Scalar) and node.value == "" and node.plain:
+            return []
+        self.error(node, f"{what} must be a list, got {_shape(node)}; write [a, b] or "
+                         "one '- item' per line")
+        return []
+
+    def date(self, node: Node, what: str, *, partial: bool) -> model.PartialDate | None:
+        """A date as YYYY-MM-DD, or also YYYY and YYYY-MM when `partial`."""
+        expected = "YYYY, YYYY-MM or YYYY-MM-DD" if partial else "YYYY-MM-DD"
+        if not isinstance(node, Scalar):
+            self.error(node, f"{what} must be a date ({expected}), got {_shape(node)}")
+            return None
+        match = _DATE.match(node.value.strip())
+        if match and (partial or match.group(3)):
+            year, month, day = (int(g) if g else 0 for g in match.groups())
+            try:
+                if month:
+                    dt.date(year, month, day or 1)
+                return model.PartialDate(year, month, day)
+            except ValueError:
+                pass
+        self.error(node, f"'{node.value}' is not a valid {expected} date")
+        return None
+
+    def url(self, node: Node, what: str) -> str | None:
+        """An absolute http(s) address with a host and no white space."""
+        if not isinstance(node, Scalar):
+            self.error(node, f"{what} must be an http(s) address, got {_shape(node)}")
+            return None
+        value = node.value.strip()
+        if any(c.isspace() or unicodedata.category(c)[0] == "C" for c in value) or any(
+            c in value for c in "<>\"'`\\"
+        ):
+            self.error(node, f"{what} contains white space or a character not allowed in "
+                             "an address; percent-encode it")
+            return None
+        try:
+            parts = urlsplit(value)
+        except ValueError:
+            self.error(node, f"{what} '{value}' is not a valid address")
+            return None
+        if parts.scheme.lower() not in ("http", "https"):
+            scheme = parts.scheme or "none"
+            self.error(node, f"{what} scheme '{scheme}' not allowed; use an http(s) address")
+            return None
+        if not parts.hostname:
+            self.error(node, f"{what} '{value}' has no host")
+            return None
+        return value
+
+
+def _shape(node: Node) -> str:
+    if isinstance(node, Mapping):
+        return "a mapping"
+    if isinstance(node, Sequence):
+        return "a list"
+    if isinstance(node, Scalar) and node.value == "" and node.plain:
+        return "nothing"
+    return "text"
+
+
+# --- the actor registry -------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Registry:
+    """The validated actor registry, with where each actor and alias was written."""
+
+    actors: dict[str, model.Actor]
+    nodes: dict[str, Scalar]
+    names: dict[str, str]  # folded name or alias -> actor id
+
+
+def check_actors(source: SourceFile | None, root: Node | None, problems: list[Problem]) -> Registry:
+    """Validate actors.yaml into actors, and the name/alias table used to find mentions."""
+    registry = Registry({}, {}, {})
+    if source is None or root is None:
+        return registry
+    checker = Checker(source, problems)
+    if not isinstance(root, Mapping):
+        checker.error(root, f"top level must be a mapping from actor id to actor, "
+                            f"got {_shape(root)}")
+        return registry
+    name_nodes: dict[str, tuple[str, Scalar]] = {}
+    for key, node in root.items:
+        actor_id = checker.slug(key, "actor id")
+        found = checker.fields(node, ACTOR_FIELDS, f"actor '{key.value}'")
+        if actor_id is None or found is None:
+            continue
+        values = _actor_values(checker, found, actor_id)
+        if values is None:
+            continue
+        actor = model.Actor(id=actor_id, **values)  # type: ignore[arg-type]
+        registry.actors[actor_id] = actor
+        registry.nodes[actor_id] = key
+        alias_nodes = found["aliases"][1].items if "aliases" in found and isinstance(
+            found["aliases"][1], Sequence) else []
+        spellings = [(actor.name, found["name"][1])]
+        spellings += [(a, n) for a, n in zip(actor.aliases, alias_nodes, strict=False)]
+        for spelling, spelled_at in spellings:
+            folded = fold(spelling).text.strip()
+            if not folded:
+                continue
+            other = name_nodes.get(folded)
+            if other and other[0] != actor_id:
+                checker.error(spelled_at, f"'{spelling}' names both '{other[0]}' (line "
+                                          f"{other[1].line}) and '{actor_id}'; a name or alias "
+                                          "must belong to one actor")
+                continue
+            if not other and isinstance(spelled_at, Scalar):
+                name_nodes[folded] = (actor_id, spelled_at)
+                registry.names[folded] = actor_id
+    for key, node in root.items:
+        affiliation = node.get("affiliation") if isinstance(node, Mapping) else None
+        if isinstance(affiliation, Scalar) and SLUG.match(affiliation.value):
+            checker.references.append(Reference(source.path, affiliation, "affiliation"))
+    check_references(checker.references, registry, problems)
+    return registry
+
+
+def _actor_values(
+    checker: Checker, found: dict[str, tuple[Scalar, Node]], actor_id: str
+) -> dict[str, object] | None:
+    name = checker.text(found["name"][1], "name", "name", one_line=True)
+    kind = checker.choice(found["kind"][1], "kind", model.ACTOR_KINDS)
+    values: dict[str, object] = {"name": name, "kind": kind}
+    if "title" in found:
+        values["title"] = checker.text(found["title"][1], "title", "title", one_line=True) or ""
+    if "affiliation" in found:
+        affiliation = checker.slug(found["affiliation"][1], "affiliation") or ""
+        if affiliation == actor_id:
+            checker.error(found["affiliation"][1], "an actor cannot be affiliated with itself")
+        values["affiliation"] = affiliation
+    if "aliases" in found:
+        aliases = []
+        for item in checker.items(found["aliases"][1], "aliases"):
+            alias = checker.text(item, "alias", "alias", one_line=True)
+            if alias is not None:
+                aliases.append(alias)
+        values["aliases"] = tuple(aliases)
+    if "description" in found:
+        values["description"] = checker.text(
+            found["description"][1], "description", "description") or ""
+    if "links" in found:
+        values["links"] = _links(checker, found["links"][1])
+    if name is None or kind is None:
+        return None
+    return values
+
+
+def _links(checker: Checker, node: Node) -> tuple[tuple[str, str], ...]:
+    if not isinstance(node, Mapping):
+        checker.error(node, f"links must be a mapping of label: address, got {_shape(node)}")
+        return ()
+    links = []
+    for key, value in node.items:
+        label = checker.text(key, "link label", "name", one_line=True)
+        address = checker.url(value, f"link '{key.value}'")
+        if label and address:
+            links.append((label, address))
+    return tuple(links)
+
+
+def check_references(
+    references: list[Reference], registry: Registry, problems: list[Problem]
+) -> None:
+    """Every actor id used must be in the registry; suggest the nearest one."""
+    if not registry.actors and not registry.nodes:
+        return
+    ids = list(registry.actors)
+    for ref in references:
+        if ref.node.value in registry.actors:
+            continue
+        problems.append(Problem(ref.path, ref.node.line, ref.node.col,
+                                f"{ref.what} '{ref.node.value}' is not a known actor"
+                                f"{_suggest_actor(ref.node.value, ids, registry)}"))
+
+
+def _suggest_actor(value: str, ids: list[str], registry: Registry) -> str:
+    by_name = registry.names.get(fold(value).text)
+    if by_name:
+        return f" (did you mean '{by_name}'?)"
+    guess = difflib.get_close_matches(value, ids, n=1, cutoff=0.6)
+    if guess:
+        return f" (did you mean '{guess[0]}'?)"
+    return "; add it to seeds/actors.yaml"
+
+
+# --- briefings ----------------------------------------------------------------------------
+
+
+def check_briefing(
+    files: BriefingFiles, finder: MentionFinder, problems: list[Problem]
+) -> tuple[model.Briefing | None, list[Reference]]:
+    """Validate one annotation against the contract and verify it against its article."""
+    checker = Checker(files.annotation, problems)
+    root = files.node
+    if root is None:
+        return None, []
+    found = checker.fields(root, BRIEFING_FIELDS, "a briefing")
+    if found is None:
+        return None, []
+    errors_before = sum(p.is_error for p in problems)
+    article: ArticleText | None = None
+    if files.article is not None:
+        paragraphs, headings = split_paragraphs(files.article.text, files.markdown)
+        if not paragraphs:
+            problems.append(Problem(files.article.path, 0, 0, "the article is empty"))
+        else:
+            article = article_text(paragraphs, headings)
+
+    def value(name: str, read: Callable[[Node], object]) -> object:
+        return read(found[name][1]) if name in found else None
+
+    title = value("title", lambda n: checker.text(n, "title", "title", one_line=True))
+    date = value("date", lambda n: checker.date(n, "date", partial=False))
+    source = value("source", lambda n: _source(checker, n))
+    summary = value("summary", lambda n: checker.text(n, "summary", "summary"))
+    key_points = tuple(
+        p for n in (checker.items(found["key_points"][1], "key_points")
+                    if "key_points" in found else [])
+        if (p := checker.text(n, "key point", "line", one_line=True))
+    )
+    tags = _unique(checker, "tag", [
+        (n, checker.slug(n, "tag"))
+        for n in (checker.items(found["tags"][1], "tags") if "tags" in found else [])
+    ])
+    involvements = _involvements(checker, found["actors"][1]) if "actors" in found else ()
+    quotes = _quotes(checker, found["quotes"][1], article) if "quotes" in found else ()
+    claims = _claims(checker, found["claims"][1], article) if "claims" in found else ()
+    events = _events(checker, found["events"][1]) if "events" in found else ()
+    relations = _relations(checker, found["relations"][1]) if "relations" in found else ()
+    if article is None or sum(p.is_error for p in problems) > errors_before:
+        return None, checker.references
+    assert isinstance(title, str) and isinstance(summary, str)
+    assert isinstance(date, model.PartialDate) and isinstance(source, model.Source)
+    mentions = tuple(
+        model.Mention(actor_id, model.Span(number, start, end),
+                      sentence_around(article.paragraphs[number], start, end))
+        for actor_id, number, start, end in finder.find(article)
+    )
+    briefing = model.Briefing(
+        slug=files.slug,
+        title=title,
+        date=dt.date(date.year, date.month, date.day),
+        source=source,
+        summary=" ".join(summary.split()),
+        paragraphs=tuple(
+            model.Paragraph(text, heading)
+            for text, heading in zip(article.paragraphs, article.headings, strict=True)
+        ),
+        key_points=key_points,
+        tags=tuple(t for t in tags),
+        actors=involvements,
+        quotes=quotes,
+        claims=claims,
+        events=events,
+        relations=relations,
+        mentions=mentions,
+    )
+    return briefing, checker.references
+
+
+def _unique(checker: Checker, what: str, values: list[tuple[Node, str | None]]) -> list[str]:
+    seen: dict[str, Node] = {}
+    for node, value in values:
+        if value is None:
+            continue
+        if value in seen:
+            checker.error(node, f"{what} '{value}' is listed twice (first at line "
+                                f"{seen[value].line})")
+            continue
+        seen[value] = node
+    return list(seen)
+
+
+def _source(checker: Checker, node: Node) -> model.Source | None:
+    found = checker.fields(node, SOURCE_FIELDS, "source")
+    if found is None or "name" not in found:
+        return None
+    name = checker.text(found["name"][1], "source name", "name", one_line=True)
+    url = checker.url(found["url"][1], "source url") if "url" in found else ""
+    if name is None or url is None:
+        return None
+    return model.Source(name, url)
+
+
+def _involvements(checker: Checker, node: Node) -> tuple[model.Involvement, ...]:
+    result: list[model.Involvement] = []
+    seen: dict[str, Node] = {}
+    for number, item in enumerate(checker.items(node, "actors"), 1):
+        role = ""
+        id_node: Node = item
+        if isinstance(item, Mapping):
+            found = checker.fields(item, INVOLVEMENT_FIELDS, f"actor {number}")
+            if found is None or "id" not in found:
+                continue
+            id_node = found["id"][1]
+            if "role" in found:
+                role = checker.text(found["role"][1], "role", "line", one_line=True) or ""
+        actor_id = checker.actor_ref(id_node, f"actor {number}")
+        if actor_id is None:
+            continue
+        if actor_id in seen:
+            checker.error(id_node, f"actor '{actor_id}' is listed twice (first at line "
+                                   f"{seen[actor_id].line})")
+            continue
+        seen[actor_id] = id_node
+        result.append(model.Involvement(actor_id, role))
+    return tuple(result)
+
+
+def _verify(
+    checker: Checker, node: Node, what: str, text: str, article: ArticleText | None
+) -> tuple[model.Span, ...]:
+    if article is None:
+        return ()
+    located = find_quote(article, text)
+    if isinstance(located, Miss):
+        if located.passage:
+            near = (f"; closest passage ({located.similarity}% similar): "
+                    f"\"{_clip(located.passage)}\"")
+        else:
+            near = "; nothing in the article is close"
+        part = "" if fold(located.part).text == fold(text).text.strip() else \
+            f" (the part \"{_clip(located.part)}\")"
+        checker.error(node, f"{what} not found in the article{part}{near}; it must match the "
+                            "article word for word, with ... marking a cut")
+        return ()
+    return tuple(model.Span(*span) for span in located)
+
+
+def _clip(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _quotes(
+    checker: Checker, node: Node, article: ArticleText | None
+) -> tuple[model.Quote, ...]:
+    result = []
+    for number, item in enumerate(checker.items(node, "quotes"), 1):
+        found = checker.fields(item, QUOTE_FIELDS, f"quote {number}")
+        if found is None or "speaker" not in found or "text" not in found:
+            continue
+        speaker = checker.actor_ref(found["speaker"][1], f"quote {number} speaker")
+        text = checker.text(found["text"][1], f"quote {number} text")
+        context = checker.text(found["context"][1], f"quote {number} context", "line",
+                               one_line=True) if "context" in found else ""
+        if text is None:
+            continue
+        spans = _verify(checker, found["text"][1], f"quote {number} text", text, article)
+        if speaker is None or not spans or context is None:
+            continue
+        result.append(model.Quote(number, speaker, " ".join(text.split()), context, spans))
+    return tuple(result)
+
+
+def _claims(
+    checker: Checker, node: Node, article: ArticleText | None
+) -> tuple[model.Claim, ...]:
+    result = []
+    for number, item in enumerate(checker.items(node, "claims"), 1):
+        found = checker.fields(item, CLAIM_FIELDS, f"claim {number}")
+        if found is None or "text" not in found or "status" not in found:
+            continue
+        what = f"claim {number}"
+        text = checker.text(found["text"][1], f"{what} text")
+        status = checker.choice(found["status"][1], f"{what} status", model.CLAIM_STATUSES)
+        by = checker.actor_ref(found["by"][1], f"{what} by") if "by" in found else ""
+        grade = ""
+        if "grade" in found:
+            grade_node = found["grade"][1]
+            if isinstance(grade_node, Scalar) and _GRADE.match(grade_node.value):
+                grade = grade_node.value
+            else:
+                got = grade_node.value if isinstance(grade_node, Scalar) else _shape(grade_node)
+                checker.error(grade_node, f"{what} grade must be a source reliability A-F and an "
+                                          f"information credibility 1-6, such as B2; got '{got}'")
+        likelihood = checker.choice(found["likelihood"][1], f"{what} likelihood",
+                                    model.LIKELIHOODS) if "likelihood" in found else ""
+        evidence = ""
+        spans: tuple[model.Span, ...] = ()
+        if "evidence" in found:
+            evidence = checker.text(found["evidence"][1], f"{what} evidence") or ""
+            if evidence:
+                spans = _verify(checker, found["evidence"][1], f"{what} evidence", evidence,
+                                article)
+        if text is None or status is None or by is None or likelihood is None:
+            continue
+        result.append(model.Claim(number, " ".join(text.split()), status, by, grade, likelihood,
+                                  " ".join(evidence.split()), spans))
+    return tuple(result)
+
+
+def _events(checker: Checker, node: Node) -> tuple[model.Event, ...]:
+    result = []
+    for number, item in enumerate(checker.items(node, "events"), 1):
+        found = checker.fields(item, EVENT_FIELDS, f"event {number}")
+        if found is None or "date" not in found or "text" not in found:
+            continue
+        date = checker.date(found["date"][1], f"event {number} date", partial=True)
+        text = checker.text(found["text"][1], f"event {number} text", one_line=True)
+        actors = _unique(checker, "actor", [
+            (n, checker.actor_ref(n, f"event {number} actor"))
+            for n in (checker.items(found["actors"][1], "actors") if "actors" in found else [])
+        ])
+        if date is None or text is None:
+            continue
+        result.append(model.Event(date, text, tuple(actors)))
+    return tuple(result)
+
+
+def _relations(checker: Checker, node: Node) -> tuple[model.Relation, ...]:
+    result = []
+    for number, item in enumerate(checker.items(node, "relations"), 1):
+        found = checker.fields(item, RELATION_FIELDS, f"relation {number}")
+        if found is None or not {"from", "type", "to"} <= set(found):
+            continue
+        source = checker.actor_ref(found["from"][1], f"relation {number} from")
+        kind = checker.slug(found["type"][1], f"relation {number} type")
+        target = checker.actor_ref(found["to"][1], f"relation {number} to")
+        note = checker.text(found["note"][1], f"relation {number} note", "line",
+                            one_line=True) if "note" in found else ""
+        if source and target and source == target:
+            checker.error(found["to"][1], f"relation {number} goes from '{source}' to itself")
+            continue
+        if source is None or kind is None or target is None or note is None:
+            continue
+        result.append(model.Relation(source, kind, target, note))
+    return tuple(result)
+
+
+# --- the whole content --------------------------------------------------------------------
+
+
+def validate(raw: RawContent) -> tuple[model.Site | None, list[Problem]]:
+    """Validate everything read, verify quotes and evidence, and assemble the site."""
+    problems = list(raw.problems)
+    registry = check_actors(raw.actors, raw.actors_node, problems)
+    finder = MentionFinder(registry.names)
+    briefings = []
+    references: list[Reference] = []
+    for files in raw.briefings:
+        briefing, refs = check_briefing(files, finder, problems)
+        references.extend(refs)
+        if briefing is not None:
+            briefings.append(briefing)
+    check_references(references, registry, problems)
+    problems.sort()
+    if any(p.is_error for p in problems):
+        return None, problems
+    return model.build_site(registry.actors, briefings), problems

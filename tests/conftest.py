@@ -1,0 +1,65 @@
+"""Shared fixtures: a copy of the default site in a temporary folder, and a CLI runner."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from generator.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+HAND_WRITTEN_DOCS = ("about.md", "assets")
+
+
+def copy_site(target: Path, seeds: Path | None = None) -> Path:
+    """Copy mkdocs.yml, templates, hand-written docs and seeds (or `seeds`) into `target`."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    shutil.copytree(ROOT / "templates", target / "templates")
+    (target / "docs").mkdir()
+    for name in HAND_WRITTEN_DOCS:
+        source = ROOT / "docs" / name
+        if source.is_dir():
+            shutil.copytree(source, target / "docs" / name)
+        else:
+            shutil.copy(source, target / "docs" / name)
+    shutil.copytree(seeds or ROOT / "seeds", target / "seeds")
+    return target
+
+
+@pytest.fixture
+def site_root(tmp_path: Path) -> Path:
+    """A fresh copy of the default site."""
+    return copy_site(tmp_path / "site-root")
+
+
+@pytest.fixture
+def in_site(site_root: Path) -> Iterator[Path]:
+    """Run with the working directory at the site root, as users do."""
+    previous = Path.cwd()
+    os.chdir(site_root)
+    try:
+        yield site_root
+    finally:
+        os.chdir(previous)
+
+
+def run_cli(*args: str) -> Result:
+    """Invoke `briefings ARGS` in the current directory, keeping stdout and stderr apart."""
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def tree_snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` with its bytes, to prove a run changed nothing."""
+    if not folder.exists():
+        return {}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
