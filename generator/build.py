@@ -43,7 +43,7 @@ def build_site(settings: Settings, *, quiet: bool = False) -> Path:
         )
         plugin = config.plugins.get("briefings")
         if plugin is not None:
-            plugin.pages_ready = True  # type: ignore[attr-defined]
+            plugin.pages_ready = True
         build(config)
     except (Abort, MkDocsException, SystemExit, OSError) as exc:
         shutil.rmtree(staging, ignore_errors=True)

@@ -21,7 +21,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 def common_options(func: F) -> F:
     """The options every command takes."""
     func = click.option("--quiet", "-q", is_flag=True, help="Print only problems.")(func)
-    func = click.option("--templates", metavar="DIR", help="Jinja2 templates (default: templates).")(func)
+    func = click.option("--templates", metavar="DIR",
+                        help="Jinja2 templates (default: templates).")(func)
     func = click.option("--docs", metavar="DIR", help="MkDocs docs folder (default: docs).")(func)
     func = click.option("--seeds", metavar="DIR", help="Content folder (default: seeds).")(func)
     return func

@@ -64,7 +64,8 @@ def _draw(
         f'<svg class="bf-network" viewBox="0 0 {_SIZE} {_SIZE}" role="img" '
         f'aria-label="Relations between {len(places)} actors" xmlns="http://www.w3.org/2000/svg">',
         '<defs><marker id="bf-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
-        'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>',
+        'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/>'
+        "</marker></defs>",
     ]
     for relation in relations:
         if relation.source not in places or relation.target not in places:
@@ -95,7 +96,8 @@ def _draw(
             f'{" bf-node--centre" if actor_id == centre else ""}">'
             f'<title>{escape(actor.name)} ({escape(actor.kind)})</title>'
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{9 if actor_id == centre else 6}"/>'
-            f'<text x="{x + dx:.1f}" y="{y + dy:.1f}" text-anchor="{anchor}">{escape(name)}</text></a>'
+            f'<text x="{x + dx:.1f}" y="{y + dy:.1f}" text-anchor="{anchor}">{escape(name)}</text>'
+            "</a>"
         )
     parts.append("</svg>")
     return Markup("".join(parts))

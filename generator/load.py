@@ -10,13 +10,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
+from slugify import slugify
 
 from generator.problems import Problem, Severity
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 24
+MAX_REPEATED = 5
 
 try:  # libyaml's parser is several times faster; the pure-Python one is the fallback
     _Loader: type = yaml.CBaseLoader
@@ -108,6 +111,10 @@ def read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
     else:
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
+        if data and data.count(0) * 4 >= len(data):
+            problems.append(Problem(rel, 1, 1, "this looks like UTF-16 without a byte-order mark; "
+                                               "save the file as UTF-8"))
+            return None
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -122,18 +129,25 @@ def _decode_problem(rel: str, data: bytes, offset: int) -> Problem:
     col = len(data[line_start:offset].decode("utf-8", "replace")) + 1
     byte = data[offset]
     hint = " (a Windows-1252 quote or dash?)" if byte in _WINDOWS_1252_HINT else ""
-    return Problem(rel, line, col, f"not UTF-8 (byte 0x{byte:02x}{hint}); save the file as UTF-8")
+    return Problem(rel, line, col, f"not UTF-8: byte 0x{byte:02x}{hint}; save the file as UTF-8")
 
 
 def control_character_problems(source: SourceFile) -> list[Problem]:
     """Report control characters, which YAML and HTML would mangle or let through."""
     found: list[Problem] = []
+    total = 0
     for number, line in enumerate(source.lines, 1):
         for match in _CONTROL.finditer(line):
-            code = f"U+{ord(match.group()):04X}"
-            found.append(
-                Problem(source.path, number, match.start() + 1, f"control character {code}; remove it")
-            )
+            total += 1
+            if len(found) < MAX_REPEATED:
+                code = f"U+{ord(match.group()):04X}"
+                message = f"control character {code}; remove it"
+                found.append(Problem(source.path, number, match.start() + 1, message))
+    if total > MAX_REPEATED:
+        last = found[-1]
+        found[-1] = Problem(last.path, last.line, last.col,
+                            f"{last.message} ({total - MAX_REPEATED + 1} more control characters "
+                            "follow; was the file saved in another encoding?)")
     return found
 
 
@@ -144,7 +158,7 @@ def parse_yaml(source: SourceFile) -> tuple[Node | None, list[Problem]]:
         return None, problems
     if not source.text.strip():
         return None, [Problem(source.path, 0, 0, "empty file; expected a mapping of fields")]
-    loader = _Loader(source.text)
+    loader: Any = _Loader(source.text)
     try:
         loader.get_event()  # stream start
         loader.get_event()  # document start
@@ -167,13 +181,13 @@ def parse_yaml(source: SourceFile) -> tuple[Node | None, list[Problem]]:
     return root, []
 
 
-def _mark(mark: yaml.Mark | None) -> tuple[int, int]:
+def _mark(mark: Any) -> tuple[int, int]:
     if mark is None:
         return 0, 0
     return mark.line + 1, mark.column + 1
 
 
-def _compose(loader: yaml.BaseLoader, path: str, depth: int) -> Node:
+def _compose(loader: Any, path: str, depth: int) -> Node:
     event = loader.get_event()
     line, col = _mark(event.start_mark)
     if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
@@ -181,10 +195,12 @@ def _compose(loader: yaml.BaseLoader, path: str, depth: int) -> Node:
                             "write the value out, or wrap text starting with & or * in quotes"))
     tag = getattr(event, "tag", None)
     if tag not in (None, "!"):
-        raise _Stop(Problem(path, line, col, f"explicit tags are not allowed (found '{tag}'); "
+        shown = tag.replace("tag:yaml.org,2002:", "!!", 1)
+        raise _Stop(Problem(path, line, col, f"explicit tags are not allowed (found '{shown}'); "
                             "wrap text starting with ! in quotes"))
     if depth > MAX_DEPTH:
-        raise _Stop(Problem(path, line, col, f"nested deeper than {MAX_DEPTH} levels"))
+        raise _Stop(Problem(path, line, col, f"nested deeper than {MAX_DEPTH} levels; "
+                            "annotations need at most 4, so check the brackets and indentation"))
     if isinstance(event, yaml.ScalarEvent):
         end_line, end_col = _mark(event.end_mark)
         return Scalar(line, col, end_line, end_col, event.value, event.style in (None, ""))
@@ -217,7 +233,8 @@ def _syntax_problem(source: SourceFile, exc: yaml.MarkedYAMLError) -> Problem:
     line, col = _mark(exc.problem_mark)
     problem = exc.problem or ""
     context = exc.context or ""
-    text_line = source.lines[line - 1] if 0 < line <= len(source.lines) else ""
+    lines = source.lines
+    text_line = lines[line - 1] if 0 < line <= len(lines) else ""
     if "'\\t'" in problem or "\t" in text_line[: max(col, 1)]:
         tab = text_line.find("\t")
         return Problem(source.path, line, tab + 1 if tab >= 0 else col,
@@ -225,24 +242,54 @@ def _syntax_problem(source: SourceFile, exc: yaml.MarkedYAMLError) -> Problem:
     if "mapping values are not allowed" in problem:
         return Problem(source.path, line, col,
                        "unquoted ': ' in text; wrap the value in double quotes or use |")
-    if "cannot start any token" in problem:
-        char = problem.split("'")[1] if "'" in problem else "?"
-        return Problem(source.path, line, col,
-                       f"a value cannot start with '{char}'; wrap the value in double quotes")
-    if "found unexpected end of stream" in problem and "quoted scalar" in context:
+    if "scanning an alias" in context or "scanning an anchor" in context:
         start_line, start_col = _mark(exc.context_mark)
         return Problem(source.path, start_line, start_col,
-                       "this quoted text is never closed; add the closing quote")
-    if "expected <block end>" in problem or "expected <document start>" in problem:
+                       "anchors and aliases (& and *) are not allowed; "
+                       "write the value out, or wrap text starting with & or * in quotes")
+    if "cannot start any token" in problem:
+        char = text_line[col - 1] if 0 < col <= len(text_line) else "?"
         return Problem(source.path, line, col,
-                       "text continues after a closing quote or the indentation is off; "
-                       "wrap the whole value in double quotes and check the indentation")
+                       f"a value cannot start with '{char}'; wrap the value in double quotes")
+    unclosed = _unclosed_quote(lines[: max(line, 1)])
+    if unclosed is not None and ("quoted scalar" in context or "expected" in problem):
+        return Problem(source.path, unclosed[0], unclosed[1],
+                       "this quoted text is not closed on its line; add the closing quote")
+    if "expected <block end>" in problem or "did not find expected key" in problem:
+        if 0 < col <= len(text_line) and text_line[: col - 1].rstrip()[-1:] in ("\"", "'"):
+            return Problem(source.path, line, col,
+                           "text continues after a closing quote; wrap the whole value in "
+                           "single quotes, or use |")
+        return Problem(source.path, line, col,
+                       "the indentation is off or a value is not quoted; check the indentation "
+                       "of this line and wrap text in double quotes")
     if "expected ',' or" in problem:
         return Problem(source.path, line, col,
                        f"{problem} ({context}); close the bracket, or quote text with commas")
     detail = f"{context}, {problem}" if context else problem
     return Problem(source.path, line, col,
                    f"YAML syntax: {detail}; if this is text, wrap it in double quotes")
+
+
+_OPEN_QUOTE = re.compile(r"""^\s*(?:-\s+)?(?:[\w-]+:\s+)?(["'])""")
+
+
+def _unclosed_quote(lines: list[str]) -> tuple[int, int] | None:
+    """The first line whose value opens a quote it does not close on the same line."""
+    for number, line in enumerate(lines, 1):
+        match = _OPEN_QUOTE.match(line)
+        if not match:
+            continue
+        quote = match.group(1)
+        rest = line[match.end():]
+        if quote == '"':
+            rest = re.sub(r'\\.', "", rest)
+            closed = '"' in rest
+        else:
+            closed = "'" in rest.replace("''", "")
+        if not closed:
+            return number, match.start(1) + 1
+    return None
 
 
 def warn_comment_truncation(source: SourceFile, node: Scalar, field_name: str) -> Problem | None:
@@ -322,8 +369,8 @@ def read_content(seeds: Path, root: Path) -> RawContent:
             continue
         suffix = path.suffix.lower()
         if suffix == ".yml":
-            problems.append(Problem(rel(path), 0, 0,
-                                    f"annotation files end in .yaml; rename it to {path.stem}.yaml"))
+            message = f"annotation files end in .yaml; rename it to {path.stem}.yaml"
+            problems.append(Problem(rel(path), 0, 0, message))
             continue
         if suffix not in (".yaml", *ARTICLE_SUFFIXES):
             problems.append(Problem(rel(path), 0, 0,
@@ -339,9 +386,8 @@ def read_content(seeds: Path, root: Path) -> RawContent:
         articles = [files[s] for s in ARTICLE_SUFFIXES if s in files]
         annotation = files.get(".yaml")
         if len(articles) > 1:
-            problems.append(Problem(rel(articles[1]), 0, 0,
-                                    f"two articles for briefing '{stem}' ({stem}.txt and {stem}.md); "
-                                    "keep one"))
+            message = f"two articles for briefing '{stem}' ({stem}.txt and {stem}.md); keep one"
+            problems.append(Problem(rel(articles[1]), 0, 0, message))
             continue
         if annotation is None:
             problems.append(Problem(rel(articles[0]), 0, 0,
@@ -368,8 +414,6 @@ def read_content(seeds: Path, root: Path) -> RawContent:
 
 
 def _slug_message(stem: str) -> str:
-    from slugify import slugify
-
     suggestion = slugify(stem)[:80].strip("-")
     hint = f"; rename it to '{suggestion}'" if suggestion else "; rename it with a-z, 0-9 and -"
     return f"'{stem}' is not a lowercase slug (a-z, 0-9, single hyphens){hint}"

@@ -57,7 +57,7 @@ def read_settings(
     config_file = root / "mkdocs.yml"
     if config_file.is_file():
         with contextlib.suppress(yaml.YAMLError, OSError):
-            loaded = yaml.load(config_file.read_text("utf-8"), Loader=_IgnoreTags)  # noqa: S506
+            loaded = yaml.load(config_file.read_text("utf-8"), Loader=_IgnoreTags)
             if isinstance(loaded, dict):
                 config = loaded
     options: dict[str, object] = {}
@@ -92,7 +92,7 @@ def render_pages(settings: Settings) -> tuple[dict[str, str] | None, list[Proble
 
 
 def generate(settings: Settings) -> write.WriteReport:
-    """Check, render and write the pages into docs/; raise ContentError and write nothing on errors."""
+    """Check, render and write the pages into docs/; on errors raise ContentError, write nothing."""
     with run_lock(settings):
         pages, problems = render_pages(settings)
         if pages is None:

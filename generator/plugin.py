@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -85,12 +86,15 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         assert self.settings is not None
         pages, problems = pipeline.render_pages(self.settings)
         self.problems = [p for p in problems if p.is_error]
+        # Straight to the terminal, not through MkDocs' logger: in strict mode a logged error
+        # would abort the rebuild and freeze the preview instead of keeping the last good site.
         for problem in problems:
-            (log.error if problem.is_error else log.warning)(problem.format())
+            print(problem.format(), file=sys.stderr)
         if pages is not None:
             self.pages = pages
         elif self.pages:
-            log.error("briefings: showing the last good pages until the errors are fixed")
+            print("briefings: fix the errors above; the preview shows the last good pages",
+                  file=sys.stderr)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if self.command != "serve" or not self.pages:

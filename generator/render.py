@@ -12,6 +12,7 @@ import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -202,6 +203,10 @@ class Renderer:
         ]
 
 
+def _actor_link(renderer: Renderer, page: str, actor_id: str) -> str:
+    return renderer.link(page, actor_page(actor_id))
+
+
 def render_site(site: model.Site, templates: Path, directory_urls: bool = True) -> dict[str, str]:
     """Render every generated page: docs-relative path to Markdown text."""
     renderer = Renderer(templates, directory_urls)
@@ -225,8 +230,7 @@ def render_site(site: model.Site, templates: Path, directory_urls: bool = True) 
             outgoing=[r for r in site.relations if r.relation.source == actor.id],
             incoming=[r for r in site.relations if r.relation.target == actor.id],
             co_actors=site.co_actors.get(actor.id, ()),
-            network=diagram.ego_network(
-                site, actor.id, lambda a, p=page: renderer.link(p, actor_page(a))),
+            network=diagram.ego_network(site, actor.id, partial(_actor_link, renderer, page)),
             **common,
         )
     for tag, tagged in site.tags.items():
@@ -245,7 +249,7 @@ def render_site(site: model.Site, templates: Path, directory_urls: bool = True) 
     pages[QUOTES] = renderer.render("quotes.md.j2", QUOTES, **common)
     pages[NETWORK] = renderer.render(
         "network.md.j2", NETWORK,
-        network=diagram.site_network(site, lambda a: renderer.link(NETWORK, actor_page(a))),
+        network=diagram.site_network(site, partial(_actor_link, renderer, NETWORK)),
         **common,
     )
     return pages

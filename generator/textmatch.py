@@ -197,10 +197,11 @@ class Miss:
     part: str
     passage: str
     similarity: int
+    earlier: str = ""  # set when the part occurs, but only before this earlier-found part
 
 
 def find_quote(article: ArticleText, quote: str) -> list[tuple[int, int, int]] | Miss:
-    """Locate each elided part of a quote in order, or say which part is missing and what is near."""
+    """Locate each elided part of a quote in order, or say which part is missing and what's near."""
     folded_quote = fold(quote.strip()).text.strip()
     parts = [p.strip() for p in _ELISION.split(folded_quote)]
     parts = [p for p in parts if p]
@@ -209,9 +210,11 @@ def find_quote(article: ArticleText, quote: str) -> list[tuple[int, int, int]] |
     haystack = article.folded.text
     found: list[tuple[int, int, int]] = []
     position = 0
-    for part in parts:
+    for number, part in enumerate(parts):
         index = haystack.find(part, position)
         if index < 0:
+            if number and haystack.find(part) >= 0:
+                return Miss(part, "", 0, earlier=parts[number - 1])
             return _closest(article, part, position)
         found.append(article.locate(index, index + len(part)))
         position = index + len(part)
@@ -229,7 +232,9 @@ def _closest(article: ArticleText, part: str, position: int) -> Miss:
         start -= 1
     while end < len(haystack) and _is_word(haystack[end]):
         end += 1
-    passage = " ".join(haystack[start:end].split())
+    _, first, last = article.locate(start, end)
+    number = article.locate(start, end)[0]
+    passage = " ".join(article.paragraphs[number][first:last].split())
     return Miss(part, passage, round(alignment.score))
 
 
@@ -270,7 +275,9 @@ class MentionFinder:
         for last, (length, actor_id) in self._automaton.iter_long(text):
             start = last - length + 1
             end = last + 1
-            if (start > 0 and _is_word(text[start - 1])) or (end < len(text) and _is_word(text[end])):
+            if start > 0 and _is_word(text[start - 1]):
+                continue
+            if end < len(text) and _is_word(text[end]):
                 continue
             yield (actor_id, *article.locate(start, end))
 

@@ -52,7 +52,18 @@ LIMITS = {
 _GRADE = re.compile(r"^[A-F][1-6]$")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _BIDI = {0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069, 0x200E, 0x200F}
-_KIND_NAMES = {"person": "person", "organization": "organization"}
+# Words analysts type for a choice, and the choice they mean.
+SYNONYMS = {
+    "country": "state", "nation": "state", "government": "state",
+    "organisation": "organization", "org": "organization", "company": "organization",
+    "agency": "organization", "ministry": "organization", "party": "group",
+    "city": "place", "region": "place", "location": "place", "province": "place",
+    "individual": "person", "people": "person", "human": "person",
+    "probable": "likely", "probably": "likely", "possible": "roughly-even",
+    "certain": "almost-certain", "improbable": "unlikely", "impossible": "almost-no-chance",
+    "verified": "confirmed", "unconfirmed": "reported", "unverified": "reported",
+    "claimed": "alleged", "contested": "disputed", "rejected": "denied", "false": "denied",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,15 +146,18 @@ class Checker:
                              f"got {_shape(node)}")
             return None
         found: dict[str, tuple[Scalar, Node]] = {}
+        suggested: set[str] = set()
         for key, value in node.items:
             if key.value in spec:
                 found[key.value] = (key, value)
                 continue
-            guess = difflib.get_close_matches(key.value, list(spec), n=1, cutoff=0.6)
+            unused = [name for name in spec if name not in {k.value for k, _ in node.items}]
+            guess = difflib.get_close_matches(key.value, unused or list(spec), n=1, cutoff=0.6)
             hint = f"did you mean '{guess[0]}'?" if guess else f"known fields: {', '.join(spec)}"
+            suggested.update(guess)
             self.error(key, f"'{key.value}' is not a known field of {what}; {hint}")
         for name, rule in spec.items():
-            if rule.required and name not in found:
+            if rule.required and name not in found and name not in suggested:
                 self.error(node, f"{what} is missing the required field '{name}'")
         return found
 
@@ -209,7 +223,9 @@ class Checker:
             return None
         if node.value in choices:
             return node.value
-        guess = difflib.get_close_matches(node.value.lower(), choices, n=1, cutoff=0.6)
+        word = node.value.strip().lower()
+        guess = [SYNONYMS[word]] if SYNONYMS.get(word) in choices else \
+            difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
         hint = f"; did you mean '{guess[0]}'?" if guess else ""
         self.error(node, f"{what} must be one of {'|'.join(choices)}, got '{node.value}'{hint}")
         return None
@@ -239,7 +255,7 @@ class Checker:
                 return model.PartialDate(year, month, day)
             except ValueError:
                 pass
-        self.error(node, f"'{node.value}' is not a valid {expected} date")
+        self.error(node, f"'{node.value}' is not a valid {expected} date{_date_hint(node.value)}")
         return None
 
     def url(self, node: Node, what: str) -> str | None:
@@ -259,14 +275,28 @@ class Checker:
         except ValueError:
             self.error(node, f"{what} '{value}' is not a valid address")
             return None
+        if not parts.scheme:
+            self.error(node, f"{what} '{value}' has no scheme; write 'https://{value}'")
+            return None
         if parts.scheme.lower() not in ("http", "https"):
-            scheme = parts.scheme or "none"
-            self.error(node, f"{what} scheme '{scheme}' not allowed; use an http(s) address")
+            self.error(node, f"{what} scheme '{parts.scheme}' not allowed; use an http(s) address")
             return None
         if not parts.hostname:
             self.error(node, f"{what} '{value}' has no host")
             return None
         return value
+
+
+def _date_hint(value: str) -> str:
+    parts = value.strip().split("-")
+    if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[0]) == 4:
+        padded = f"{parts[0]}-{int(parts[1]):02d}-{int(parts[2]):02d}"
+        try:
+            dt.date.fromisoformat(padded)
+        except ValueError:
+            return ""
+        return f"; write '{padded}'"
+    return ""
 
 
 def _shape(node: Node) -> str:
@@ -289,6 +319,7 @@ class Registry:
     actors: dict[str, model.Actor]
     nodes: dict[str, Scalar]
     names: dict[str, str]  # folded name or alias -> actor id
+    broken: set[str] = field(default_factory=set)  # written, but with errors already reported
 
 
 def check_actors(source: SourceFile | None, root: Node | None, problems: list[Problem]) -> Registry:
@@ -306,9 +337,11 @@ def check_actors(source: SourceFile | None, root: Node | None, problems: list[Pr
         actor_id = checker.slug(key, "actor id")
         found = checker.fields(node, ACTOR_FIELDS, f"actor '{key.value}'")
         if actor_id is None or found is None:
+            registry.broken.update({key.value, slugify(key.value)})
             continue
         values = _actor_values(checker, found, actor_id)
         if values is None:
+            registry.broken.add(actor_id)
             continue
         actor = model.Actor(id=actor_id, **values)  # type: ignore[arg-type]
         registry.actors[actor_id] = actor
@@ -330,7 +363,7 @@ def check_actors(source: SourceFile | None, root: Node | None, problems: list[Pr
             if not other and isinstance(spelled_at, Scalar):
                 name_nodes[folded] = (actor_id, spelled_at)
                 registry.names[folded] = actor_id
-    for key, node in root.items:
+    for _key, node in root.items:
         affiliation = node.get("affiliation") if isinstance(node, Mapping) else None
         if isinstance(affiliation, Scalar) and SLUG.match(affiliation.value):
             checker.references.append(Reference(source.path, affiliation, "affiliation"))
@@ -341,8 +374,11 @@ def check_actors(source: SourceFile | None, root: Node | None, problems: list[Pr
 def _actor_values(
     checker: Checker, found: dict[str, tuple[Scalar, Node]], actor_id: str
 ) -> dict[str, object] | None:
-    name = checker.text(found["name"][1], "name", "name", one_line=True)
-    kind = checker.choice(found["kind"][1], "kind", model.ACTOR_KINDS)
+    # A missing name or kind has been reported by `fields`; check the other fields anyway.
+    name = (checker.text(found["name"][1], "name", "name", one_line=True)
+            if "name" in found else None)
+    kind = (checker.choice(found["kind"][1], "kind", model.ACTOR_KINDS)
+            if "kind" in found else None)
     values: dict[str, object] = {"name": name, "kind": kind}
     if "title" in found:
         values["title"] = checker.text(found["title"][1], "title", "title", one_line=True) or ""
@@ -389,7 +425,7 @@ def check_references(
         return
     ids = list(registry.actors)
     for ref in references:
-        if ref.node.value in registry.actors:
+        if ref.node.value in registry.actors or ref.node.value in registry.broken:
             continue
         problems.append(Problem(ref.path, ref.node.line, ref.node.col,
                                 f"{ref.what} '{ref.node.value}' is not a known actor"
@@ -536,6 +572,11 @@ def _verify(
     if article is None:
         return ()
     located = find_quote(article, text)
+    if isinstance(located, Miss) and located.earlier:
+        checker.error(node, f"{what} not found in the article (the part \"{_clip(located.part)}\" "
+                            f"occurs only before the part \"{_clip(located.earlier)}\"); the parts "
+                            "of a quote joined by ... must follow the article's order")
+        return ()
     if isinstance(located, Miss):
         if located.passage:
             near = (f"; closest passage ({located.similarity}% similar): "
