@@ -32,7 +32,6 @@ import sys
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from random import Random
 from typing import Any
@@ -41,6 +40,7 @@ from urllib.parse import quote as url_quote
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 WORD_RE = re.compile(r"\w+")
 SLOT_RE = re.compile(r"\{(\w+)\}")
+ARTICLE_RE = re.compile(r"\b([Aa]) (?=[aeio]|u(?!ni))")
 ELISION_RE = re.compile(r"\s*(?:\.\.\.|…)\s*")
 YAML_RESERVED = frozenset(
     {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf"}
@@ -305,7 +305,8 @@ GR_E = (
 # (display name, ASCII id, Wikipedia language) for names that must appear in every corpus.
 SHOWCASE = (
     ("Zoë Müller-Åberg", "", "en"), ("José Ñúñez", "", "en"), ("Łukasz Żółć", "", "en"),
-    ("Дмитрий Орлов", "dmitriy-orlov", "ru"), ("Γιώργος Παπαδόπουλος", "giorgos-papadopoulos", "el"),
+    ("Дмитрий Орлов", "dmitriy-orlov", "ru"),
+    ("Γιώργος Παπαδόπουλος", "giorgos-papadopoulos", "el"),
     ("Søren Kierkegård", "", "en"), ("Ágnes Szőke", "", "en"), ("Çağla Yılmaz", "", "en"),
     ("Jiří Dvořák", "", "en"), ("François Lefèvre", "", "en"),
 )  # fmt: skip
@@ -412,9 +413,11 @@ class Words:
             "advcap": lambda: rng.choice(ADVERBS).capitalize(),
             "det": lambda: rng.choice(("The", "A", "One", "Every")),
             "pp": self.phrase,
-            "num": lambda: str(rng.randint(2, 90))
-            if rng.random() < 0.7
-            else f"{rng.randint(1, 9)},{rng.randint(0, 999):03d}",
+            "num": lambda: (
+                str(rng.randint(2, 90))
+                if rng.random() < 0.7
+                else f"{rng.randint(1, 9)},{rng.randint(0, 999):03d}"
+            ),
             "dist": lambda: f"{rng.randint(2, 400)}{NBSP}km",
             "yrange": self.year_range,
             "month": lambda: rng.choice(MONTHS),
@@ -434,7 +437,7 @@ class Words:
 
     def fill(self, template: str) -> str:
         """Fill every {slot} of a template; capitalise the first letter."""
-        text = SLOT_RE.sub(lambda m: self.slots[m.group(1)](), template)
+        text = ARTICLE_RE.sub(r"\1n ", SLOT_RE.sub(lambda m: self.slots[m.group(1)](), template))
         return text[0].upper() + text[1:]
 
 
@@ -476,21 +479,30 @@ class NameRegistry:
                     self.sub[part] = -1
 
 
-@dataclass
 class Actor:
     """One entry of actors.yaml, plus generation hints."""
 
-    id: str
-    name: str
-    kind: str
-    title: str = ""
-    affiliation: str = ""
-    aliases: list[str] = field(default_factory=list)
-    description: str = ""
-    links: list[tuple[str, str]] = field(default_factory=list)
-    demonym: str = ""
-    block_aliases: bool = False
-    folded_description: bool = False
+    def __init__(
+        self,
+        id: str,
+        name: str,
+        kind: str,
+        title: str = "",
+        affiliation: str = "",
+        description: str = "",
+        demonym: str = "",
+    ) -> None:
+        self.id = id
+        self.name = name
+        self.kind = kind
+        self.title = title
+        self.affiliation = affiliation
+        self.aliases: list[str] = []
+        self.description = description
+        self.links: list[tuple[str, str]] = []
+        self.demonym = demonym
+        self.block_aliases = False
+        self.folded_description = False
 
     def yaml(self) -> str:
         """Return the actor as a block of actors.yaml."""
@@ -570,7 +582,10 @@ class ActorFactory:
         raise RuntimeError("could not find an unused actor name")
 
     def _wiki(self, name: str, lang: str = "en") -> tuple[str, str]:
-        return ("Wikipedia", f"https://{lang}.wikipedia.org/wiki/{url_quote(name.replace(' ', '_'))}")
+        return (
+            "Wikipedia",
+            f"https://{lang}.wikipedia.org/wiki/{url_quote(name.replace(' ', '_'))}",
+        )
 
     def state(self) -> Actor:
         """Add a state with a demonym and, often, its capital as an alias."""
@@ -586,8 +601,10 @@ class ActorFactory:
             demonym = name + "n"
         elif name[-1] in "eiou":
             demonym = name + "an"
+        elif name.endswith("land"):
+            demonym = name + "er"
         else:
-            demonym = name + "i"
+            demonym = name + "ian"
         self.reserved.add(demonym)
         capital = self._stem()
         actor = Actor(
@@ -596,8 +613,8 @@ class ActorFactory:
             kind="state",
             title=rng.choice(STATE_FORMS).format(name) if rng.random() < 0.6 else "",
             demonym=demonym,
-            description=f"State in the {rng.choice(('north', 'south', 'east', 'west'))} of the region, "
-            f"with its capital in {capital}. Its {rng.choice(NOUNS)[1]} have been "
+            description=f"State in the {rng.choice(('north', 'south', 'east', 'west'))} "
+            f"of the region, with its capital in {capital}. Its {rng.choice(NOUNS)[1]} have been "
             f"{rng.choice(VERBS)[2]} since {rng.randint(1990, 2014)}.",
         )
         if rng.random() < 0.7:
@@ -648,8 +665,7 @@ class ActorFactory:
             id=self._new_id(id_base),
             name=name,
             kind="place",
-            description=f"{rng.choice(('Town', 'District', 'Port', 'Region', 'Crossing'))}"
-            f"{where}.",
+            description=f"{rng.choice(('Town', 'District', 'Port', 'Region', 'Crossing'))}{where}.",
         )
         if rng.random() < 0.3:
             actor.links.append(self._wiki(name))
@@ -663,9 +679,7 @@ class ActorFactory:
             if rng.random() < 0.2:
                 name = f"{self._stem()} Liberation {rng.choice(GROUP_WORD)}"
             else:
-                name = (
-                    f"{rng.choice(GROUP_ADJ)} {rng.choice(GROUP_NOUN)} {rng.choice(GROUP_WORD)}"
-                )
+                name = f"{rng.choice(GROUP_ADJ)} {rng.choice(GROUP_NOUN)} {rng.choice(GROUP_WORD)}"
             return name, slugify(name)
 
         name, id_base = self._pick_name(make)
@@ -810,23 +824,23 @@ def _make_actors(rng: Random, words: Words, count: int, reserved: set[str]) -> l
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass
 class Pools:
     """Precomputed sentences and lookups shared by all briefings."""
 
-    curly: list[str]
-    plain: list[str]
-    counts: list[int]
-    sources: list[str]
-    actors: list[Actor]
-    persons: list[int]
-    hot: list[int]
+    def __init__(self, marked: list[str], sources: list[str], actors: list[Actor], rng: Random):
+        self.curly = [m.translate(CURLY_TABLE) for m in marked]
+        self.plain = [m.translate(ASCII_TABLE) for m in marked]
+        self.counts = [len(p.split()) for p in self.plain]
+        self.sources = sources
+        self.actors = actors
+        self.persons = [i for i, a in enumerate(actors) if a.kind == "person"]
+        self.hot = rng.sample(range(len(actors)), max(1, len(actors) // 50))
 
 
 def _say(actor: Actor, rng: Random, full: bool = False) -> str:
     """Return how the article names the actor, spaces protected against line wrapping."""
-    text = actor.name if full or not actor.aliases or rng.random() < 0.6 else rng.choice(
-        actor.aliases
+    text = (
+        actor.name if full or not actor.aliases or rng.random() < 0.6 else rng.choice(actor.aliases)
     )
     return text.replace(" ", NAMESP)
 
@@ -869,7 +883,8 @@ def _briefing(rng: Random, words: Words, pools: Pools, index: int) -> tuple[str,
             specials.append(words.fill(template.replace("{N}", _say(actor, rng, k == 0))))
     quotes_yaml: list[str] = []
     seen_quotes: set[str] = set()
-    for _ in range(rng.randint(3, 10)):
+    n_quotes = rng.randint(3, 10)
+    while len(quotes_yaml) < n_quotes:
         speaker = actors[rng.choice(persons)]
         n_sent = 1 if rng.random() < 0.7 else rng.randint(2, 3)
         sentences = []
@@ -1066,7 +1081,8 @@ def _briefing(rng: Random, words: Words, pools: Pools, index: int) -> tuple[str,
                 note = f"{rng.choice(ADJECTIVES).capitalize()} {rng.choice(NOUNS)[1]}"
                 out.append(f"    note: {dq(note)}")
     if rng.random() < 0.05:
-        out.insert(rng.randrange(1, len(out)), "# TODO: check the grades with the desk")
+        top_level = [i for i, line in enumerate(out) if i and not line.startswith(" ")]
+        out.insert(rng.choice(top_level), "# TODO: check the grades with the desk")
     return slug, article, "\n".join(out) + "\n"
 
 
@@ -1105,21 +1121,10 @@ def make_corpus(out_dir: Path, briefings: int, actors: int | None = None, seed: 
         fh.write("\n".join(a.yaml() for a in actor_list))
 
     marked = [words.fill(rng.choice(FILLER_TEMPLATES)) for _ in range(3000)]
-    plain = [m.translate(ASCII_TABLE) for m in marked]
     sources = ["Press report", "Wire service"] + [
-        f"{words.rng.choice(STEM_A)}{words.rng.choice(STEM_E)} {rng.choice(SOURCE_WORDS)}"
-        for _ in range(40)
+        f"{rng.choice(STEM_A)}{rng.choice(STEM_E)} {rng.choice(SOURCE_WORDS)}" for _ in range(40)
     ]
-    persons = [i for i, a in enumerate(actor_list) if a.kind == "person"]
-    pools = Pools(
-        curly=[m.translate(CURLY_TABLE) for m in marked],
-        plain=plain,
-        counts=[len(p.split()) for p in plain],
-        sources=sources,
-        actors=actor_list,
-        persons=persons,
-        hot=rng.sample(range(len(actor_list)), max(1, len(actor_list) // 50)),
-    )
+    pools = Pools(marked, sources, actor_list, rng)
     for index in range(1, briefings + 1):
         slug, article, annotations = _briefing(rng, words, pools, index)
         (articles / f"{slug}.txt").write_text(article, encoding="utf-8", newline="\n")
@@ -1231,7 +1236,7 @@ def _check_briefing(
         if "by" in claim:
             known(claim["by"], "claim by")
         grade = claim.get("grade")
-        if grade is not None and not (isinstance(grade, str) and re.fullmatch(r"[A-F][1-6]", grade)):
+        if grade is not None and not re.fullmatch(r"[A-F][1-6]", str(grade)):
             bad(f"bad grade {grade!r}")
         if "likelihood" in claim and claim["likelihood"] not in LIKELIHOODS:
             bad(f"bad likelihood {claim['likelihood']!r}")
@@ -1281,7 +1286,10 @@ def check_corpus(out_dir: Path) -> list[str]:
         return problems
     loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     actors_text = (seeds / "actors.yaml").read_text(encoding="utf-8")
-    actors = yaml.load(actors_text, Loader=loader)
+    try:
+        actors = yaml.load(actors_text, Loader=loader)
+    except yaml.YAMLError as exc:
+        return [*problems, f"actors.yaml: YAML error: {exc}"]
     if not isinstance(actors, dict):
         return [*problems, "actors.yaml: not a mapping"]
     top_keys = re.findall(r"^([^\s#][^:]*):", actors_text, flags=re.MULTILINE)
@@ -1308,7 +1316,11 @@ def check_corpus(out_dir: Path) -> list[str]:
     _check_ambiguity(actors, problems)
     for stem in sorted(stems_txt & stems_yaml):
         article = (articles / f"{stem}.txt").read_text(encoding="utf-8")
-        data = yaml.load((articles / f"{stem}.yaml").read_text(encoding="utf-8"), Loader=loader)
+        try:
+            data = yaml.load((articles / f"{stem}.yaml").read_text(encoding="utf-8"), Loader=loader)
+        except yaml.YAMLError as exc:
+            problems.append(f"articles/{stem}.yaml: YAML error: {exc}")
+            continue
         _check_briefing(stem, data, article, actors, problems)
     return problems
 
