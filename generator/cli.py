@@ -42,9 +42,9 @@ def report(problems: list[Problem], quiet: bool) -> None:
         click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
 
 
-def _generate(settings: pipeline.Settings, quiet: bool) -> None:
+def _generate(settings: pipeline.Settings, quiet: bool, *, lock: bool = True) -> None:
     try:
-        result = pipeline.generate(settings)
+        result = pipeline.generate(settings, lock=lock)
     except ContentError as exc:
         report(exc.problems, quiet)
         click.echo("nothing was written", err=True)
@@ -92,9 +92,13 @@ def build(seeds: str | None, docs: str | None, templates: str | None, quiet: boo
     from generator.build import BuildFailed, build_site
 
     settings = _settings(seeds, docs, templates)
-    _generate(settings, quiet)
     try:
-        site_dir = build_site(settings, quiet=quiet)
+        with pipeline.run_lock(settings):  # held until the new site/ is in place
+            _generate(settings, quiet, lock=False)
+            site_dir = build_site(settings, quiet=quiet)
+    except ContentError as exc:
+        report(exc.problems, quiet)
+        sys.exit(1)
     except BuildFailed as exc:
         click.echo(f"error: the site build failed ({exc}); site/ was left as it was", err=True)
         sys.exit(1)

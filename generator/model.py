@@ -24,6 +24,7 @@ KIND_PLURALS = {
     "place": "Places",
     "group": "Groups",
 }
+MAX_CO_ACTORS = 20
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -292,7 +293,8 @@ def build_site(actors: dict[str, Actor], briefings: list[Briefing]) -> Site:
             stated.items(), key=lambda kv: (kv[0].source, kv[0].type, kv[0].target)
         )
     )
-    events.sort(key=lambda ref: (ref.event.date, ref.briefing.slug, ref.event.text))
+    order = {id(ref): i for i, ref in enumerate(events)}  # same day: the annotation's order
+    events.sort(key=lambda ref: (ref.event.date, ref.briefing.slug, order[id(ref)]))
     return Site(
         actors=actors,
         briefings=ordered,
@@ -301,7 +303,7 @@ def build_site(actors: dict[str, Actor], briefings: list[Briefing]) -> Site:
         appearances={k: tuple(v) for k, v in appearances.items()},
         relations=relations,
         co_actors={
-            k: tuple(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:12])
+            k: tuple(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_CO_ACTORS])
             for k, c in together.items()
         },
         tags={k: tuple(v) for k, v in sorted(tags.items())},
@@ -326,6 +328,8 @@ def _appearances(briefing: Briefing) -> dict[str, Appearance]:
     """Every actor present in a briefing: involved, quoted, claiming, in events or mentioned."""
     sentences: dict[str, list[str]] = defaultdict(list)
     for mention in briefing.mentions:
+        if briefing.paragraphs[mention.span.paragraph].heading:
+            continue  # a section title is no context
         if mention.sentence not in sentences[mention.actor]:
             sentences[mention.actor].append(mention.sentence)
     involved = {i.actor: i.role for i in briefing.actors}

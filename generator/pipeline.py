@@ -91,9 +91,12 @@ def render_pages(settings: Settings) -> tuple[dict[str, str] | None, list[Proble
     return render.render_site(site, settings.templates, settings.directory_urls), problems
 
 
-def generate(settings: Settings) -> write.WriteReport:
-    """Check, render and write the pages into docs/; on errors raise ContentError, write nothing."""
-    with run_lock(settings):
+def generate(settings: Settings, *, lock: bool = True) -> write.WriteReport:
+    """Check, render and write the pages into docs/; on errors raise ContentError, write nothing.
+
+    `lock=False` is for callers that already hold `run_lock` for a longer run.
+    """
+    with run_lock(settings) if lock else contextlib.nullcontext():
         pages, problems = render_pages(settings)
         if pages is None:
             raise ContentError(problems)

@@ -78,7 +78,7 @@ def relative_url(source: str, target: str, directory_urls: bool, anchor: str = "
 
 def front_matter_text(value: str) -> Markup:
     """A YAML double-quoted scalar that MkDocs will print as text, never as HTML."""
-    return Markup(json.dumps(str(escape(" ".join(value.split())))))
+    return Markup(json.dumps(str(escape(" ".join(value.split()))), ensure_ascii=False))
 
 
 def sanitise_markdown(text: str) -> Markup:

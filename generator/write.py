@@ -111,7 +111,7 @@ def write_pages(docs: Path, pages: dict[str, str], label: str = "docs") -> Write
             reason = ("it was edited by hand after it was generated; move the change into the "
                       "YAML and delete the file" if rel in manifest else
                       "it is a hand-written page; move or rename it")
-            report.problems.append(Problem(shown, 0, 0, f"refusing to overwrite {shown}: {reason}"))
+            report.problems.append(Problem(shown, 0, 0, f"refusing to overwrite: {reason}"))
             continue
         changes[rel] = data
     stale: list[str] = []
