@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import click
 
@@ -42,9 +42,32 @@ def report(problems: list[Problem], quiet: bool) -> None:
         click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
 
 
+class Progress:
+    """Progress on long runs: a bar on a terminal, a line per stage otherwise, or nothing."""
+
+    LABELS: ClassVar[dict[str, str]] = {
+        "checked": "checked briefings", "rendered": "rendered pages", "written": "written pages"}
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.terminal = sys.stderr.isatty()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.quiet or total < 100:
+            return
+        label = self.LABELS.get(stage, stage)
+        if self.terminal:
+            width = 30
+            filled = width * done // max(total, 1)
+            bar = "#" * filled + "-" * (width - filled)
+            click.echo(f"\r{label:<18} [{bar}] {done}/{total}", err=True, nl=done >= total)
+        elif done >= total:
+            click.echo(f"{label}: {done}", err=True)
+
+
 def _generate(settings: pipeline.Settings, quiet: bool, *, lock: bool = True) -> None:
     try:
-        result = pipeline.generate(settings, lock=lock)
+        result = pipeline.generate(settings, lock=lock, progress=Progress(quiet))
     except ContentError as exc:
         report(exc.problems, quiet)
         click.echo("nothing was written", err=True)
@@ -121,5 +144,8 @@ def serve(seeds: str | None, docs: str | None, templates: str | None, quiet: boo
     # The plugin reads these, so --seeds and --templates reach it through MkDocs.
     os.environ[SEEDS_VARIABLE] = str(settings.seeds)
     os.environ[TEMPLATES_VARIABLE] = str(settings.templates)
+    # Dirty builds: only pages whose Markdown changed are built again, so an edit shows in
+    # about a second even on a large site. The search index of the preview covers only
+    # the pages built since it started; `briefings build` always builds everything.
     mkdocs_serve(config_file=str(settings.root / "mkdocs.yml"), dev_addr=dev_addr,
-                 livereload=True, docs_dir=str(settings.docs))
+                 livereload=True, build_type="dirty", docs_dir=str(settings.docs), strict=False)

@@ -27,12 +27,14 @@ def site_network(site: model.Site, link: Callable[[str], str]) -> Markup:
     return _draw(site, keep, [r.relation for r in site.relations], link, centre=None)
 
 
-def ego_network(site: model.Site, actor_id: str, link: Callable[[str], str]) -> Markup:
-    """The relations of one actor and its direct neighbours."""
-    edges = [
-        r.relation for r in site.relations
-        if actor_id in (r.relation.source, r.relation.target)
-    ]
+def ego_network(
+    site: model.Site,
+    actor_id: str,
+    relations: list[model.RelationRef],
+    link: Callable[[str], str],
+) -> Markup:
+    """The relations of one actor (`relations`: those in and out) and its direct neighbours."""
+    edges = [r.relation for r in relations]
     if not edges:
         return Markup("")
     keep = {actor_id} | {e.source for e in edges} | {e.target for e in edges}

@@ -8,6 +8,7 @@ documents are refused. Every node keeps its line and column so later stages can 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -120,7 +121,8 @@ def read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
         except UnicodeDecodeError as exc:
             problems.append(_decode_problem(rel, data, exc.start))
             return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    # NFC: a name typed as e + combining diaeresis is the same text as the precomposed ë.
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _decode_problem(rel: str, data: bytes, offset: int) -> Problem:
@@ -308,7 +310,11 @@ def warn_comment_truncation(source: SourceFile, node: Scalar, field_name: str) -
     return None
 
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: '$' would let a final newline in
+MAX_STEM = 80
+# Names Windows reserves for devices: no file can be called con.md or nul.md there.
+RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+                            *(f"lpt{i}" for i in range(10))})
 ARTICLE_SUFFIXES = (".txt", ".md")
 
 
@@ -333,32 +339,49 @@ class RawContent:
     problems: list[Problem]
 
 
-def read_content(seeds: Path, root: Path) -> RawContent:
-    """Read seeds/actors.yaml and every article with its annotation; report what is missing."""
+@dataclass(frozen=True, slots=True)
+class BriefingEntry:
+    """Where one briefing's files are: the annotation and, if there is one, the article."""
+
+    slug: str
+    annotation: Path
+    article: Path | None
+
+
+@dataclass(slots=True)
+class Discovery:
+    """The content files found in the seeds folder, and what is wrong with the layout."""
+
+    actors: Path | None
+    briefings: list[BriefingEntry]
+    problems: list[Problem]
+
+
+def relative_to(path: Path, root: Path) -> str:
+    """A path as shown to users: relative to the site root when it is inside it."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def discover(seeds: Path, root: Path) -> Discovery:
+    """Find actors.yaml and pair every article with its annotation; report what is missing."""
     problems: list[Problem] = []
 
     def rel(path: Path) -> str:
-        try:
-            return path.relative_to(root).as_posix()
-        except ValueError:
-            return path.as_posix()
+        return relative_to(path, root)
 
-    actors_path = seeds / "actors.yaml"
-    actors: SourceFile | None = None
-    actors_node: Node | None = None
-    if not actors_path.is_file():
-        problems.append(Problem(rel(actors_path), 0, 0, "missing: the actor registry is required"))
-    else:
-        text = read_text(actors_path, rel(actors_path), problems)
-        if text is not None:
-            actors = SourceFile(rel(actors_path), text)
-            actors_node, found = parse_yaml(actors)
-            problems.extend(found)
+    actors_path: Path | None = seeds / "actors.yaml"
+    if actors_path is None or not actors_path.is_file():
+        problems.append(Problem(rel(seeds / "actors.yaml"), 0, 0,
+                                "missing: the actor registry is required"))
+        actors_path = None
     articles_dir = seeds / "articles"
-    briefings: list[BriefingFiles] = []
+    entries: list[BriefingEntry] = []
     if not articles_dir.is_dir():
         problems.append(Problem(rel(articles_dir), 0, 0, "missing: put articles in this folder"))
-        return RawContent(actors, actors_node, briefings, problems)
+        return Discovery(actors_path, entries, problems)
     by_stem: dict[str, dict[str, Path]] = {}
     for path in sorted(articles_dir.iterdir()):
         if path.name.startswith("."):
@@ -380,7 +403,7 @@ def read_content(seeds: Path, root: Path) -> RawContent:
         by_stem.setdefault(path.stem, {})[suffix] = path
     for stem, files in sorted(by_stem.items()):
         first = next(iter(files.values()))
-        if not SLUG.match(stem) or len(stem) > 80:
+        if not SLUG.match(stem) or len(stem) > MAX_STEM or stem in RESERVED_NAMES:
             problems.append(Problem(rel(first), 0, 0, _slug_message(stem)))
             continue
         articles = [files[s] for s in ARTICLE_SUFFIXES if s in files]
@@ -394,26 +417,86 @@ def read_content(seeds: Path, root: Path) -> RawContent:
                                     f"not annotated yet: add {stem}.yaml beside it",
                                     Severity.WARNING))
             continue
-        text = read_text(annotation, rel(annotation), problems)
-        if text is None:
-            continue
-        source = SourceFile(rel(annotation), text)
-        node, found = parse_yaml(source)
-        problems.extend(found)
-        article: SourceFile | None = None
         if not articles:
-            problems.append(Problem(source.path, 0, 0,
+            problems.append(Problem(rel(annotation), 0, 0,
                                     f"no article for this annotation: add {stem}.txt or {stem}.md"))
-        else:
-            article_text = read_text(articles[0], rel(articles[0]), problems)
-            if article_text is not None:
-                article = SourceFile(rel(articles[0]), article_text)
-        briefings.append(BriefingFiles(stem, source, node, article,
-                                       bool(articles) and articles[0].suffix.lower() == ".md"))
+        entries.append(BriefingEntry(stem, annotation, articles[0] if articles else None))
+    return Discovery(actors_path, entries, problems)
+
+
+def read_actors(path: Path | None, root: Path) -> tuple[SourceFile | None, Node | None,
+                                                        list[Problem]]:
+    """Read and parse seeds/actors.yaml."""
+    problems: list[Problem] = []
+    if path is None:
+        return None, None, problems
+    text = read_text(path, relative_to(path, root), problems)
+    if text is None:
+        return None, None, problems
+    source = SourceFile(relative_to(path, root), text)
+    node, found = parse_yaml(source)
+    return source, node, problems + found
+
+
+def read_briefing(entry: BriefingEntry, root: Path) -> tuple[BriefingFiles | None, list[Problem]]:
+    """Read one briefing's annotation (parsed) and article (decoded)."""
+    problems: list[Problem] = []
+    text = read_text(entry.annotation, relative_to(entry.annotation, root), problems)
+    if text is None:
+        return None, problems
+    source = SourceFile(relative_to(entry.annotation, root), text)
+    node, found = parse_yaml(source)
+    problems.extend(found)
+    article: SourceFile | None = None
+    if entry.article is not None:
+        article_text = read_text(entry.article, relative_to(entry.article, root), problems)
+        if article_text is not None:
+            article = SourceFile(relative_to(entry.article, root), article_text)
+    is_markdown = entry.article is not None and entry.article.suffix.lower() == ".md"
+    return BriefingFiles(entry.slug, source, node, article, is_markdown), problems
+
+
+def read_content(seeds: Path, root: Path) -> RawContent:
+    """Read seeds/actors.yaml and every article with its annotation; report what is missing."""
+    found = discover(seeds, root)
+    problems = list(found.problems)
+    actors, actors_node, actor_problems = read_actors(found.actors, root)
+    problems.extend(actor_problems)
+    briefings: list[BriefingFiles] = []
+    for entry in found.briefings:
+        files, briefing_problems = read_briefing(entry, root)
+        problems.extend(briefing_problems)
+        if files is not None:
+            briefings.append(files)
     return RawContent(actors, actors_node, briefings, problems)
 
 
+def shown(value: str, limit: int = 80) -> str:
+    """A value for a message: invisible and control characters spelled out, long text cut."""
+    visible = "".join(
+        f"\\u{ord(c):04x}" if unicodedata.category(c)[0] == "C" or (c.isspace() and c != " ")
+        else c for c in value
+    )
+    return visible if len(visible) <= limit else visible[: limit - 1] + "…"
+
+
+def shorten_slug(slug: str, limit: int) -> str:
+    """A slug cut to `limit` characters, at a hyphen where there is one."""
+    if len(slug) <= limit:
+        return slug
+    cut = slug[:limit]
+    if slug[limit] != "-" and "-" in cut:
+        cut = cut[: cut.rindex("-")]
+    return cut.strip("-")
+
+
 def _slug_message(stem: str) -> str:
-    suggestion = slugify(stem)[:80].strip("-")
+    if SLUG.match(stem) and len(stem) > MAX_STEM:
+        return (f"this file name is {len(stem)} characters long without the extension; the "
+                f"limit is {MAX_STEM}: rename it to '{shorten_slug(stem, MAX_STEM)}'")
+    if stem in RESERVED_NAMES:
+        return (f"'{stem}' is a reserved device name on Windows, where no file can be called "
+                f"{stem}.md; add a word to the file name")
+    suggestion = shorten_slug(slugify(stem), MAX_STEM)
     hint = f"; rename it to '{suggestion}'" if suggestion else "; rename it with a-z, 0-9 and -"
-    return f"'{stem}' is not a lowercase slug (a-z, 0-9, single hyphens){hint}"
+    return f"'{shown(stem)}' is not a lowercase slug (a-z, 0-9, single hyphens){hint}"

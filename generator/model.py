@@ -28,7 +28,7 @@ MAX_CO_ACTORS = 20
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Actor:
     """A person, organisation, state, place or group from the registry."""
 
@@ -42,7 +42,7 @@ class Actor:
     links: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, order=True)
 class PartialDate:
     """A date known to the year, the month or the day; the precision is kept and shown."""
 
@@ -69,7 +69,7 @@ class PartialDate:
         return f"{self.day} {_MONTHS[self.month - 1]} {self.year}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Span:
     """A verified stretch of the article: paragraph number (0-based) and character offsets in it."""
 
@@ -78,7 +78,7 @@ class Span:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Paragraph:
     """One paragraph of article text; `heading` for a short line that titles a section."""
 
@@ -86,7 +86,7 @@ class Paragraph:
     heading: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Mention:
     """An actor's name or alias found in the article, with the sentence around it."""
 
@@ -95,7 +95,7 @@ class Mention:
     sentence: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Quote:
     """A direct quote, verified against the article; `spans` locate each part of it."""
 
@@ -116,7 +116,7 @@ class Quote:
         return self.spans[0].paragraph
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Claim:
     """An assertion with its status and, optionally, grade, likelihood and verified evidence."""
 
@@ -130,7 +130,7 @@ class Claim:
     spans: tuple[Span, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Event:
     """Something that happened on a (partial) date, with the actors involved."""
 
@@ -139,7 +139,7 @@ class Event:
     actors: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Relation:
     """A directed, typed link between two actors, as one briefing states it."""
 
@@ -149,7 +149,7 @@ class Relation:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Involvement:
     """An actor that matters in a briefing, with its role there."""
 
@@ -157,7 +157,7 @@ class Involvement:
     role: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Source:
     """Where the article came from."""
 
@@ -165,7 +165,7 @@ class Source:
     url: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, eq=False)  # one object per slug: identity is equality, and cheap
 class Briefing:
     """One annotated article and everything verified about it."""
 
@@ -183,6 +183,7 @@ class Briefing:
     events: tuple[Event, ...] = ()
     relations: tuple[Relation, ...] = ()
     mentions: tuple[Mention, ...] = ()
+    fingerprint: str = ""  # a hash of the sources this briefing was verified from
 
     @property
     def date_label(self) -> str:
@@ -197,7 +198,7 @@ class Briefing:
         return ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class QuoteRef:
     """A quote together with the briefing it comes from."""
 
@@ -205,7 +206,7 @@ class QuoteRef:
     quote: Quote
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ClaimRef:
     """A claim together with the briefing it comes from."""
 
@@ -213,7 +214,7 @@ class ClaimRef:
     claim: Claim
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class EventRef:
     """An event together with the briefing it comes from."""
 
@@ -221,7 +222,7 @@ class EventRef:
     event: Event
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RelationRef:
     """A relation with every briefing that states it."""
 
@@ -229,7 +230,7 @@ class RelationRef:
     briefings: tuple[Briefing, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Appearance:
     """How an actor appears in one briefing: role if involved, sentences if mentioned."""
 

@@ -3,17 +3,35 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
+import multiprocessing
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import jinja2
 import yaml
 
 from generator import load, render, validate, write
-from generator.model import Site
+from generator.cache import (
+    Cache,
+    Summary,
+    fingerprint,
+    input_signature,
+    load_cache,
+    load_summary,
+    output_stats,
+    save_cache,
+    save_summary,
+)
+from generator.model import Briefing, Site, build_site
 from generator.problems import ContentError, Problem
+from generator.textmatch import MentionFinder
 
 LOCK_FILE = ".briefings-lock"
 SEEDS_VARIABLE = "BRIEFINGS_SEEDS"
@@ -74,10 +92,162 @@ def read_settings(
     )
 
 
-def check(settings: Settings) -> tuple[Site | None, list[Problem]]:
-    """Load and validate all content; the site is None when there are errors."""
-    raw = load.read_content(settings.seeds, settings.root)
-    return validate.validate(raw)
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    pass
+
+
+def check(
+    settings: Settings, store: Cache | None = None, progress: Progress = _no_progress
+) -> tuple[Site | None, list[Problem]]:
+    """Load and validate all content; the site is None when there are errors.
+
+    With a cache, a briefing whose annotation, article and the actor names are unchanged
+    is taken from the last run instead of being read, parsed and verified again.
+    """
+    store = store if store is not None else Cache()
+    found = load.discover(settings.seeds, settings.root)
+    problems = list(found.problems)
+    actors_source, actors_node, actor_problems = load.read_actors(found.actors, settings.root)
+    problems.extend(actor_problems)
+    registry = validate.check_actors(actors_source, actors_node, problems)
+    finder = MentionFinder(registry.names)
+    names_key = fingerprint(sorted(registry.names.items()))
+    briefings: list[Briefing] = []
+    references: list[validate.Reference] = []
+    fresh: dict[str, tuple[str, Any]] = {}
+    keys = {
+        entry.slug: fingerprint(
+            names_key,
+            store.file_hash(entry.annotation),
+            store.file_hash(entry.article) if entry.article else None,
+        )
+        for entry in found.briefings
+    }
+    todo = [e for e in found.briefings
+            if store.briefings.get(e.slug, ("",))[0] != keys[e.slug]]
+    checked = dict(_check_all(todo, settings.root, finder, keys, progress))
+    for entry in found.briefings:
+        key = keys[entry.slug]
+        result = checked[entry.slug] if entry.slug in checked else store.briefings[entry.slug][1]
+        fresh[entry.slug] = (key, result)
+        briefing, briefing_problems, briefing_references = result
+        problems.extend(briefing_problems)
+        references.extend(briefing_references)
+        if briefing is not None:
+            briefings.append(briefing)
+    store.set_briefings(fresh)
+    validate.check_references(references, registry, problems)
+    problems.sort()
+    if any(p.is_error for p in problems):
+        return None, problems
+    return build_site(registry.actors, briefings), problems
+
+
+_Result = tuple[Briefing | None, list[Problem], list[validate.Reference]]
+_WORK: tuple[list[load.BriefingEntry], Path, MentionFinder, dict[str, str]] | None = None
+PARALLEL_FROM = 150  # below this many briefings to check, a second process costs more
+
+
+def _check_all(
+    entries: list[load.BriefingEntry],
+    root: Path,
+    finder: MentionFinder,
+    keys: dict[str, str],
+    progress: Progress,
+) -> Iterator[tuple[str, _Result]]:
+    """Check briefings, on every core when there are many: each briefing stands alone."""
+    workers = min(os.cpu_count() or 1, 4)
+    if len(entries) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1:
+        for number, entry in enumerate(entries, 1):
+            yield entry.slug, _check_briefing(entry, root, finder, keys[entry.slug])
+            if number % 200 == 0 or number == len(entries):
+                progress("checked", number, len(entries))
+        return
+    global _WORK
+    _WORK = (entries, root, finder, keys)  # inherited by the forked workers, never pickled
+    try:
+        context = multiprocessing.get_context("fork")
+        chunks = [list(range(i, len(entries), workers)) for i in range(workers)]
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            done = 0
+            for results in pool.map(_check_chunk, chunks):
+                done += len(results)
+                progress("checked", done, len(entries))
+                yield from results
+    finally:
+        _WORK = None
+
+
+def _template_problem(settings: Settings, exc: jinja2.TemplateError) -> Problem:
+    """A template mistake, located in the template as far as Jinja tells."""
+    filename = getattr(exc, "filename", None)
+    line = getattr(exc, "lineno", None) or 0
+    if filename is None:  # an undefined name: the template's frame is in the traceback
+        frame = exc.__traceback__
+        while frame is not None:
+            code = frame.tb_frame.f_code.co_filename
+            if code.endswith(".j2"):
+                filename, line = code, frame.tb_lineno
+            frame = frame.tb_next
+    where = settings.rel(Path(filename)) if filename else settings.rel(settings.templates)
+    return Problem(where, line, 0, f"template error: {exc.message or exc}; "
+                                   "check the names used in the template")
+
+
+_PLANS: list[render.PagePlan] | None = None
+
+
+def _render_all(plans: list[render.PagePlan], progress: Progress) -> Iterator[tuple[str, str]]:
+    """Render pages, on every core when there are many."""
+    workers = min(os.cpu_count() or 1, 4)
+    if len(plans) < PARALLEL_FROM * 2 or workers < 2 or threading.active_count() > 1:
+        for number, plan in enumerate(plans, 1):
+            yield plan.path, plan.render()
+            if number % 200 == 0 or number == len(plans):
+                progress("rendered", number, len(plans))
+        return
+    global _PLANS
+    _PLANS = plans  # inherited by the forked workers: templates and closures are not pickled
+    try:
+        context = multiprocessing.get_context("fork")
+        chunks = [list(range(i, len(plans), workers)) for i in range(workers)]
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            done = 0
+            for results in pool.map(_render_chunk, chunks):
+                done += len(results)
+                progress("rendered", done, len(plans))
+                yield from results
+    finally:
+        _PLANS = None
+
+
+def _render_chunk(indexes: list[int]) -> list[tuple[str, str]]:
+    assert _PLANS is not None
+    return [(_PLANS[i].path, _PLANS[i].render()) for i in indexes]
+
+
+def _check_chunk(indexes: list[int]) -> list[tuple[str, _Result]]:
+    assert _WORK is not None
+    entries, root, finder, keys = _WORK
+    return [
+        (entries[i].slug, _check_briefing(entries[i], root, finder, keys[entries[i].slug]))
+        for i in indexes
+    ]
+
+
+def _check_briefing(
+    entry: load.BriefingEntry, root: Path, finder: MentionFinder, key: str
+) -> tuple[Briefing | None, list[Problem], list[validate.Reference]]:
+    files, problems = load.read_briefing(entry, root)
+    if files is None:
+        return None, problems, []
+    briefing, references = validate.check_briefing(files, finder, problems)
+    if briefing is not None:
+        briefing = dataclasses.replace(briefing, fingerprint=key)
+    return briefing, problems, references
 
 
 def render_pages(settings: Settings) -> tuple[dict[str, str] | None, list[Problem]]:
@@ -91,20 +261,79 @@ def render_pages(settings: Settings) -> tuple[dict[str, str] | None, list[Proble
     return render.render_site(site, settings.templates, settings.directory_urls), problems
 
 
-def generate(settings: Settings, *, lock: bool = True) -> write.WriteReport:
-    """Check, render and write the pages into docs/; on errors raise ContentError, write nothing.
+def generate(
+    settings: Settings,
+    *,
+    lock: bool = True,
+    folder: Path | None = None,
+    progress: Progress = _no_progress,
+) -> write.WriteReport:
+    """Check, render and write the pages into docs/ (or `folder`); on errors raise ContentError.
 
-    `lock=False` is for callers that already hold `run_lock` for a longer run.
+    Only pages whose inputs changed since the last run are rendered, and only pages whose
+    text changed are written. Nothing is written when there is any error. `lock=False` is
+    for callers that already hold `run_lock` for a longer run.
     """
+    target = folder or settings.docs
     with run_lock(settings) if lock else contextlib.nullcontext():
-        pages, problems = render_pages(settings)
-        if pages is None:
-            raise ContentError(problems)
-        report = write.write_pages(settings.docs, pages, settings.rel(settings.docs))
-        report.problems = sorted(problems + report.problems)
-        if any(p.is_error for p in report.problems):
-            raise ContentError(report.problems)
+        # A killed run is finished (or undone) before any page on disk is trusted.
+        recovered = write.recover(target, settings.rel(target))
+        # Taken before anything is read: a file saved during this run changes it for the next.
+        signature = input_signature([settings.seeds, settings.templates],
+                                    str(target), settings.directory_urls)
+        last = load_summary(settings.root)
+        if (
+            last is not None
+            and (last.signature, last.target) == (signature, str(target))
+            and output_stats(target, list(last.outputs)) == last.outputs
+            and not recovered
+        ):
+            return write.WriteReport(unchanged=len(last.outputs) - 1, problems=list(last.problems))
+        save_summary(settings.root, None)
+        store = load_cache(settings.root)
+        try:
+            report = _generate(settings, store, target, progress)
+        except ContentError as exc:
+            exc.problems = sorted(recovered + exc.problems)
+            raise
+        finally:
+            save_cache(settings.root, store)
+        report.problems = sorted(recovered + report.problems)
+        files = [*write.read_manifest(target), write.MANIFEST]
+        outputs = output_stats(target, files)
+        if outputs is not None:
+            save_summary(settings.root, Summary(signature, str(target), outputs,
+                                                [p for p in report.problems if not p.is_error]))
         return report
+
+
+def _generate(
+    settings: Settings, store: Cache, target: Path, progress: Progress
+) -> write.WriteReport:
+    site, problems = check(settings, store, progress)
+    if site is None:
+        raise ContentError(problems)
+    if not settings.templates.is_dir():
+        raise ContentError([*problems, Problem(settings.rel(settings.templates), 0, 0,
+                                               "templates folder not found")])
+    plans = render.plan_site(site, settings.templates, settings.directory_urls)
+    kept = [p.path for p in plans if store.page_unchanged(target, p.path, p.fingerprint)]
+    unchanged = set(kept)
+    try:
+        pages = dict(_render_all([p for p in plans if p.path not in unchanged], progress))
+    except jinja2.TemplateError as exc:
+        raise ContentError([*problems, _template_problem(settings, exc)]) from None
+    report = write.write_pages(target, pages, settings.rel(target), unchanged=kept)
+    report.problems = sorted(problems + report.problems)
+    if any(p.is_error for p in report.problems):
+        raise ContentError(report.problems)
+    report.unchanged += len(kept)
+    for plan in plans:
+        if plan.path in pages:
+            store.record_page(target, plan.path, plan.fingerprint)
+    store.forget_pages(target, {plan.path for plan in plans})
+    progress("written", len(report.written), len(report.written))
+    return report
 
 
 @contextlib.contextmanager

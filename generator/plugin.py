@@ -1,13 +1,15 @@
 """MkDocs plugin: `mkdocs build`, `serve` and `gh-deploy` regenerate the pages first.
 
 Glue only: every decision is the pipeline's. In `serve`, pages are handed to MkDocs from
-memory instead of being written into docs/, so one save means one rebuild (a write into
-docs/ would wake the file watcher a second time), and a broken save keeps the last good
-pages up while the problems show in the terminal and at the top of every page.
+a folder outside docs/ instead of docs/ itself, so one save means one rebuild (a write into
+docs/ would wake the file watcher a second time) and, with `--dirty`, only the pages whose
+text changed are built again. A broken save keeps the last good pages up while the problems
+show in the terminal and at the top of every page.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -23,10 +25,11 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from generator import pipeline, write
+from generator import pipeline, render, write
 from generator.problems import ContentError, Problem
 
 log = logging.getLogger("mkdocs.plugins.briefings")
+PREVIEW_FOLDER = ".briefings-preview"
 
 
 class BriefingsConfig(Config):
@@ -44,12 +47,18 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
     def __init__(self) -> None:
         self.command = "build"
         self.pages_ready = False  # set by `briefings build`, which generated already
-        self.pages: dict[str, str] = {}
         self.problems: list[Problem] = []
+        self.flagged: set[str] = set()  # pages showing the error banner
         self.settings: pipeline.Settings | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+
+    @property
+    def preview(self) -> Path:
+        """Where `serve` keeps generated pages: outside docs/, so saving them wakes no watcher."""
+        assert self.settings is not None
+        return self.settings.root / PREVIEW_FOLDER
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").resolve().parent
@@ -68,7 +77,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         if self.pages_ready:
             return
         if self.command == "serve":
-            self._render_for_serve()
+            self._generate_for_serve()
             return
         try:
             result = pipeline.generate(self.settings)
@@ -82,30 +91,55 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             log.info(f"briefings: {len(result.written)} page(s) written, "
                      f"{len(result.removed)} removed")
 
-    def _render_for_serve(self) -> None:
+    def _generate_for_serve(self) -> None:
         assert self.settings is not None
-        pages, problems = pipeline.render_pages(self.settings)
-        self.problems = [p for p in problems if p.is_error]
-        # Straight to the terminal, not through MkDocs' logger: in strict mode a logged error
-        # would abort the rebuild and freeze the preview instead of keeping the last good site.
-        for problem in problems:
-            print(problem.format(), file=sys.stderr)
-        if pages is not None:
-            self.pages = pages
-        elif self.pages:
+        try:
+            result = pipeline.generate(self.settings, folder=self.preview)
+        except ContentError as exc:
+            self.problems = [p for p in exc.problems if p.is_error]
+            # Straight to the terminal, not through MkDocs' logger: in strict mode a logged
+            # error would abort the rebuild and freeze the preview on the last good site.
+            for problem in exc.problems:
+                print(problem.format(), file=sys.stderr)
             print("briefings: fix the errors above; the preview shows the last good pages",
                   file=sys.stderr)
+            self._rebuild(self.flagged | self._pages_about(self.problems))
+            return
+        self.problems = []
+        self._rebuild(self.flagged)
+        for problem in result.problems:
+            print(problem.format(), file=sys.stderr)
+
+    def _pages_about(self, problems: list[Problem]) -> set[str]:
+        """The pages a reader of the preview would look at for these problems."""
+        pages = {render.HOME}
+        for problem in problems:
+            path = Path(problem.path)
+            if path.parent.name == "articles":
+                pages.add(render.briefing_page(path.stem))
+        return pages
+
+    def _rebuild(self, pages: set[str]) -> None:
+        """Mark pages as changed so a dirty build shows (or drops) the error banner on them."""
+        self.flagged = set()
+        for page in pages:
+            with contextlib.suppress(OSError):
+                os.utime(self.preview / page)
+                self.flagged.add(page)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        if self.command != "serve" or not self.pages:
+        if self.command != "serve":
             return files
         assert self.settings is not None
-        owned = set(write.read_manifest(self.settings.docs)) | set(self.pages)
+        generated = write.read_manifest(self.preview)
+        owned = set(write.read_manifest(self.settings.docs)) | set(generated)
         for file in list(files):
             if file.src_uri in owned:
                 files.remove(file)
-        for path, content in sorted(self.pages.items()):
-            files.append(File.generated(config, path, content=content))
+        for path in sorted(generated):
+            # Real files (not in-memory ones), so `serve --dirty` rebuilds only changed pages.
+            files.append(File(path, src_dir=str(self.preview), dest_dir=config.site_dir,
+                              use_directory_urls=config.use_directory_urls))
         return files
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,

@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ import nh3
 from markupsafe import Markup, escape
 
 from generator import diagram, model
+from generator.cache import fingerprint
 
 HOME = "index.md"
 BRIEFINGS = "briefings/index.md"
@@ -33,9 +34,11 @@ NETWORK = "network/index.md"
 INDEX_PAGES = (HOME, BRIEFINGS, ACTORS, TAGS, TIMELINE, QUOTES, NETWORK)
 OWNED_DIRS = ("briefings", "actors", "tags", "timeline", "quotes", "network")
 LATEST = 12
+RECENT = 30
 
 _DESCRIPTION_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "code", "br", "blockquote"}
 _LINE_BREAKS = re.compile(r"\s*\n\s*")
+_LINK_WITHOUT_HREF = re.compile(r"<a(?![^>]*\shref=)[^>]*>(.*?)</a>", re.DOTALL)
 
 
 def briefing_page(slug: str) -> str:
@@ -53,6 +56,16 @@ def tag_page(tag: str) -> str:
     return f"tags/{tag}.md"
 
 
+def timeline_page(year: int) -> str:
+    """The docs-relative page of one year's events."""
+    return f"timeline/{year:04d}.md"
+
+
+def quotes_page(year: int) -> str:
+    """The docs-relative page of one year's quotes."""
+    return f"quotes/{year:04d}.md"
+
+
 def page_url(path: str, directory_urls: bool) -> str:
     """The URL MkDocs gives a page, relative to the site root."""
     stem = path[: -len(".md")]
@@ -65,15 +78,27 @@ def page_url(path: str, directory_urls: bool) -> str:
     return stem + "/"
 
 
-def relative_url(source: str, target: str, directory_urls: bool, anchor: str = "") -> str:
-    """A link from one page to another (and an anchor on it) that works on any host."""
+@lru_cache(maxsize=65536)
+def _relative(source: str, target: str, directory_urls: bool) -> str:
     src = page_url(source, directory_urls)
     dst = page_url(target, directory_urls)
     base = src if src.endswith("/") or not src else posixpath.dirname(src)
-    rel = posixpath.relpath(dst or ".", base or ".")
+    base_parts = [p for p in base.split("/") if p]
+    dst_parts = [p for p in dst.split("/") if p]
+    common = 0
+    while (common < len(base_parts) and common < len(dst_parts)
+           and base_parts[common] == dst_parts[common]):
+        common += 1
+    rel = "/".join([".."] * (len(base_parts) - common) + dst_parts[common:])
     if not dst or dst.endswith("/"):
-        rel = "./" if rel == "." else rel + "/"
-    return rel + (f"#{anchor}" if anchor else "")
+        rel = rel + "/" if rel else "./"
+    return rel
+
+
+def relative_url(source: str, target: str, directory_urls: bool, anchor: str = "") -> str:
+    """A link from one page to another (and an anchor on it) that works on any host."""
+    rel = _relative(source, target, directory_urls)
+    return f"{rel}#{anchor}" if anchor else rel
 
 
 def front_matter_text(value: str) -> Markup:
@@ -91,15 +116,10 @@ def sanitise_markdown(text: str) -> Markup:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
+    # A link whose address was not allowed keeps its text but is no link at all.
+    clean = _LINK_WITHOUT_HREF.sub(r"\1", clean)
     # One line: no text of the analyst's may start a line the outer Markdown pass could read.
     return Markup(_LINE_BREAKS.sub(" ", clean).strip())
-
-
-def one_line(value: Any) -> Any:
-    """Collapse line breaks in plain text so it can never start a Markdown block."""
-    if isinstance(value, str) and not isinstance(value, Markup):
-        return " ".join(value.split())
-    return value
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -161,14 +181,16 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
-            finalize=one_line,
         )
         self.env.filters["front_matter"] = front_matter_text
         self.env.filters["sanitise"] = sanitise_markdown
         self.env.globals["url"] = self._url
+        self.env.globals["actor_link"] = self.actor_link
         self.env.globals["briefing_page"] = briefing_page
         self.env.globals["actor_page"] = actor_page
         self.env.globals["tag_page"] = tag_page
+        self.env.globals["timeline_page"] = timeline_page
+        self.env.globals["quotes_page"] = quotes_page
         self.env.globals["KIND_PLURALS"] = model.KIND_PLURALS
         self.env.globals.update(
             HOME=HOME, BRIEFINGS=BRIEFINGS, ACTORS=ACTORS, TAGS=TAGS,
@@ -178,6 +200,16 @@ class Renderer:
     @jinja2.pass_context
     def _url(self, context: Any, target: str, anchor: str = "") -> str:
         return self.link(context["page"], target, anchor)
+
+    @jinja2.pass_context
+    def actor_link(self, context: Any, actor_id: str) -> Markup:
+        """A link to an actor's page, marked with the actor's kind."""
+        actor = context["actors"][actor_id]
+        href = self.link(context["page"], actor_page(actor_id))
+        return Markup(
+            f'<a class="bf-actor-link bf-kind-{actor.kind}" href="{escape(href)}">'
+            f"{escape(actor.name)}</a>"
+        )
 
     def link(self, source: str, target: str, anchor: str = "") -> str:
         """A relative link from page `source` to page `target`."""
@@ -207,49 +239,170 @@ def _actor_link(renderer: Renderer, page: str, actor_id: str) -> str:
     return renderer.link(page, actor_page(actor_id))
 
 
-def render_site(site: model.Site, templates: Path, directory_urls: bool = True) -> dict[str, str]:
-    """Render every generated page: docs-relative path to Markdown text."""
+@dataclass(frozen=True, slots=True)
+class PagePlan:
+    """A page to generate: its path, a fingerprint of everything it shows, and how to render it.
+
+    Two plans with the same fingerprint render the same text, so a page whose fingerprint
+    has not changed since the last run need not be rendered again.
+    """
+
+    path: str
+    fingerprint: str
+    render: Callable[[], str]
+
+
+def _display(actor: model.Actor) -> tuple[str, str, str, str]:
+    """What other pages show of an actor: a link with its name, kind and title."""
+    return (actor.id, actor.name, actor.kind, actor.title)
+
+
+def _briefing_refs(briefing: model.Briefing) -> set[str]:
+    ids = {i.actor for i in briefing.actors} | {q.speaker for q in briefing.quotes}
+    ids.update(c.by for c in briefing.claims if c.by)
+    ids.update(m.actor for m in briefing.mentions)
+    for event in briefing.events:
+        ids.update(event.actors)
+    for relation in briefing.relations:
+        ids.update((relation.source, relation.target))
+    return ids
+
+
+def templates_key(templates: Path) -> str:
+    """A hash of every template: a changed template means every page is rendered again."""
+    return fingerprint(*(
+        (path.relative_to(templates).as_posix(), path.read_bytes())
+        for path in sorted(templates.rglob("*")) if path.is_file()
+    ))
+
+
+def plan_site(site: model.Site, templates: Path, directory_urls: bool = True) -> list[PagePlan]:
+    """Every page of the site, in a stable order, each with its fingerprint."""
     renderer = Renderer(templates, directory_urls)
-    names = {actor_id: actor.name for actor_id, actor in site.actors.items()}
-    pages: dict[str, str] = {}
-    common = {"site": site, "actors": site.actors}
+    salt = (templates_key(templates), directory_urls)
+    actors = site.actors
+    names = {actor_id: actor.name for actor_id, actor in actors.items()}
+    common = {"site": site, "actors": actors}
+    plans: list[PagePlan] = []
+
+    def plan(path: str, key: tuple[object, ...], template: str, **values: Any) -> None:
+        def render() -> str:
+            computed = {k: v() if callable(v) else v for k, v in values.items()}
+            return renderer.render(template, path, **computed, **common)
+
+        plans.append(PagePlan(path, fingerprint(salt, path, key), render))
+
+    def briefing_keys(briefings: Iterable[model.Briefing]) -> tuple[tuple[str, str], ...]:
+        return tuple((b.slug, b.fingerprint or repr(b)) for b in briefings)
+
+    def displays(ids: Iterable[str]) -> tuple[tuple[str, str, str, str], ...]:
+        return tuple(_display(actors[i]) for i in sorted(set(ids)) if i in actors)
+
     for briefing in site.briefings:
-        page = briefing_page(briefing.slug)
-        pages[page] = renderer.render(
-            "briefing.md.j2", page, briefing=briefing,
-            article=renderer.article(briefing, names),
-            claims=[model.ClaimRef(briefing, claim) for claim in briefing.claims], **common,
+        plan(
+            briefing_page(briefing.slug),
+            (briefing_keys([briefing]), displays(_briefing_refs(briefing))),
+            "briefing.md.j2",
+            briefing=briefing,
+            article=partial(renderer.article, briefing, names),
+            claims=[model.ClaimRef(briefing, claim) for claim in briefing.claims],
         )
-    for actor in site.actors.values():
+    outgoing: dict[str, list[model.RelationRef]] = {}
+    incoming: dict[str, list[model.RelationRef]] = {}
+    for ref in site.relations:
+        outgoing.setdefault(ref.relation.source, []).append(ref)
+        incoming.setdefault(ref.relation.target, []).append(ref)
+    for actor in actors.values():
         page = actor_page(actor.id)
-        pages[page] = renderer.render(
-            "actor.md.j2", page, actor=actor,
+        appearances = site.appearances.get(actor.id, ())
+        linked = [actor.affiliation, *(other for other, _ in site.co_actors.get(actor.id, ()))]
+        relations = [*outgoing.get(actor.id, ()), *incoming.get(actor.id, ())]
+        linked += [r.relation.source for r in relations] + [r.relation.target for r in relations]
+        plan(
+            page,
+            (repr(actor), briefing_keys(a.briefing for a in appearances), displays(linked)),
+            "actor.md.j2",
+            actor=actor,
             quotes=site.quotes_by_actor.get(actor.id, ()),
             claims=site.claims_by_actor.get(actor.id, ()),
-            appearances=site.appearances.get(actor.id, ()),
-            outgoing=[r for r in site.relations if r.relation.source == actor.id],
-            incoming=[r for r in site.relations if r.relation.target == actor.id],
+            appearances=appearances,
+            outgoing=outgoing.get(actor.id, ()),
+            incoming=incoming.get(actor.id, ()),
             co_actors=site.co_actors.get(actor.id, ()),
-            network=diagram.ego_network(site, actor.id, partial(_actor_link, renderer, page)),
-            **common,
+            network=partial(diagram.ego_network, site, actor.id, relations,
+                            partial(_actor_link, renderer, page)),
         )
     for tag, tagged in site.tags.items():
-        page = tag_page(tag)
-        pages[page] = renderer.render("tag.md.j2", page, tag=tag, tagged=tagged, **common)
-    by_kind = {
+        plan(tag_page(tag), (briefing_keys(tagged),), "tag.md.j2", tag=tag, tagged=tagged)
+    events_by_year: dict[int, list[model.EventRef]] = {}
+    for event_ref in site.events:
+        events_by_year.setdefault(event_ref.event.date.year, []).append(event_ref)
+    quotes_by_year: dict[int, list[model.QuoteRef]] = {}
+    for quote_ref in site.quotes:
+        quotes_by_year.setdefault(quote_ref.briefing.date.year, []).append(quote_ref)
+    for year, events in events_by_year.items():
+        plan(
+            timeline_page(year),
+            (briefing_keys(dict.fromkeys(r.briefing for r in events)),
+             displays(a for r in events for a in r.event.actors)),
+            "timeline_year.md.j2", year=year, events=events,
+        )
+    for year, quotes in quotes_by_year.items():
+        plan(
+            quotes_page(year),
+            (briefing_keys(dict.fromkeys(r.briefing for r in quotes)),
+             displays(r.quote.speaker for r in quotes)),
+            "quotes_year.md.j2", year=year, quotes=quotes,
+        )
+    latest = site.briefings[:LATEST]
+    counts = (len(site.briefings), len(actors), len(site.quotes), len(site.events))
+    plan(HOME, (briefing_keys(latest), counts), "home.md.j2", latest=latest)
+    plan(BRIEFINGS, (briefing_keys(site.briefings),), "briefings.md.j2")
+    quote_counts = {k: len(v) for k, v in site.quotes_by_actor.items()}
+    plan(
+        ACTORS,
+        (displays(actors), sorted(quote_counts.items())),
+        "actors.md.j2",
+        by_kind=partial(_actors_by_kind, site),
+    )
+    plan(TAGS, (tuple((tag, len(tagged)) for tag, tagged in site.tags.items()),), "tags.md.j2")
+    year_counts = (
+        tuple((year, len(events)) for year, events in sorted(events_by_year.items())),
+        tuple((year, len(quotes)) for year, quotes in sorted(quotes_by_year.items())),
+    )
+    recent_events = site.events[-RECENT:]
+    plan(
+        TIMELINE,
+        (year_counts, briefing_keys(dict.fromkeys(r.briefing for r in recent_events)),
+         displays(a for r in recent_events for a in r.event.actors)),
+        "timeline.md.j2", years=year_counts[0], recent=recent_events[::-1],
+    )
+    recent_quotes = site.quotes[:RECENT]
+    plan(
+        QUOTES,
+        (year_counts, briefing_keys(dict.fromkeys(r.briefing for r in recent_quotes)),
+         displays(r.quote.speaker for r in recent_quotes)),
+        "quotes.md.j2", years=year_counts[1], recent=recent_quotes,
+    )
+    plan(
+        NETWORK,
+        (tuple((r.relation, tuple(b.slug for b in r.briefings)) for r in site.relations),
+         briefing_keys(dict.fromkeys(b for r in site.relations for b in r.briefings)),
+         displays(a for r in site.relations for a in (r.relation.source, r.relation.target))),
+        "network.md.j2",
+        network=partial(diagram.site_network, site, partial(_actor_link, renderer, NETWORK)),
+    )
+    return plans
+
+
+def _actors_by_kind(site: model.Site) -> dict[str, list[model.Actor]]:
+    return {
         kind: sorted((a for a in site.actors.values() if a.kind == kind),
                      key=lambda a: (a.name.casefold(), a.id))
         for kind in model.ACTOR_KINDS
     }
-    pages[HOME] = renderer.render("home.md.j2", HOME, latest=site.briefings[:LATEST], **common)
-    pages[BRIEFINGS] = renderer.render("briefings.md.j2", BRIEFINGS, **common)
-    pages[ACTORS] = renderer.render("actors.md.j2", ACTORS, by_kind=by_kind, **common)
-    pages[TAGS] = renderer.render("tags.md.j2", TAGS, **common)
-    pages[TIMELINE] = renderer.render("timeline.md.j2", TIMELINE, **common)
-    pages[QUOTES] = renderer.render("quotes.md.j2", QUOTES, **common)
-    pages[NETWORK] = renderer.render(
-        "network.md.j2", NETWORK,
-        network=diagram.site_network(site, partial(_actor_link, renderer, NETWORK)),
-        **common,
-    )
-    return pages
+
+
+def render_site(site: model.Site, templates: Path, directory_urls: bool = True) -> dict[str, str]:
+    """Render every generated page: docs-relative path to Markdown text."""
+    return {plan.path: plan.render() for plan in plan_site(site, templates, directory_urls)}
