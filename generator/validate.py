@@ -17,6 +17,7 @@ from slugify import slugify
 
 from generator import model
 from generator.load import (
+    RESERVED_NAMES,
     SLUG,
     BriefingFiles,
     Mapping,
@@ -25,6 +26,8 @@ from generator.load import (
     Scalar,
     Sequence,
     SourceFile,
+    shorten_slug,
+    shown,
     warn_comment_truncation,
 )
 from generator.problems import Problem, Severity
@@ -40,6 +43,15 @@ from generator.textmatch import (
 )
 
 MAX_ID = 64
+MAX_ITEMS = 500  # per list: quotes, claims, events, relations, tags, key points, aliases ...
+NEAR_DUPLICATE_MIN = 6  # names shorter than this are not compared for a one-letter difference
+# Python-Markdown takes time growing with the square of the "[" in a paragraph (~1 s for 2,000
+# on a slow machine): the sum of those squares over a Markdown text may not exceed this.
+MARKDOWN_BUDGET = 1_000_000
+# Each < > & " ' becomes an HTML entity, and MkDocs' Markdown pass takes ~2.5 us per entity
+# (a 1 MiB article of '<' alone takes 2.7 s): at most this many in one annotation or article.
+MAX_ESCAPED = 150_000
+_ESCAPED = re.compile(r"""[<>&"']""")
 LIMITS = {
     "name": 200,
     "title": 300,
@@ -179,6 +191,10 @@ class Checker:
                                  f"({unicodedata.name(char, 'control character').lower()}) "
                                  f"at character {offset + 1}; remove it")
                 return None
+            if 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE:
+                self.error(node, f"{what} contains U+{code:04X}, which is not a character "
+                                 "(a noncharacter); remove it")
+                return None
             if one_line and unicodedata.category(char) == "Cf":
                 self.error(node, f"{what} contains the invisible character U+{code:04X}; "
                                  "remove it")
@@ -201,11 +217,23 @@ class Checker:
             self.error(node, f"{what} must be a lowercase slug, got {_shape(node)}")
             return None
         value = node.value
+        if SLUG.match(value) and len(value) > MAX_ID:
+            self.error(node, f"{what} '{shown(value)}' is {len(value)} characters long; the "
+                             f"limit is {MAX_ID}: write '{shorten_slug(value, MAX_ID)}'")
+            return None
         if SLUG.match(value) and len(value) <= MAX_ID:
+            if value in RESERVED_NAMES:
+                self.error(node, f"{what} '{value}' is a reserved device name on Windows, where "
+                                 f"no file can be called {value}.md; add a word to it")
+                return None
             return value
-        suggestion = slugify(value)[:MAX_ID].strip("-")
-        hint = f"; write '{suggestion}'" if suggestion else "; use a-z, 0-9 and single hyphens"
-        self.error(node, f"{what} '{value}' is not a lowercase slug of at most {MAX_ID} "
+        suggestion = slugify(value)
+        if sum(c.isalnum() for c in suggestion) < sum(c.isalnum() for c in value):
+            suggestion = ""  # lossy ('ال-أسد' gives 'l-sd'): let the analyst choose
+        suggestion = shorten_slug(suggestion, MAX_ID)
+        hint = f"; write '{suggestion}'" if suggestion else \
+            "; write an ASCII id with a-z, 0-9 and single hyphens"
+        self.error(node, f"{what} '{shown(value)}' is not a lowercase slug of at most {MAX_ID} "
                          f"characters{hint}")
         return None
 
@@ -233,6 +261,11 @@ class Checker:
     def items(self, node: Node, what: str) -> list[Node]:
         """The items of a list; a single value where a list belongs is an error."""
         if isinstance(node, Sequence):
+            if len(node.items) > MAX_ITEMS:
+                self.error(node.items[MAX_ITEMS], f"{what} has {len(node.items):,} items; the "
+                                                  f"limit is {MAX_ITEMS:,} (this is item "
+                                                  f"{MAX_ITEMS + 1:,})")
+                return []
             return node.items
         if isinstance(node, Scalar) and node.value == "" and node.plain:
             return []
@@ -333,6 +366,7 @@ def check_actors(source: SourceFile | None, root: Node | None, problems: list[Pr
                             f"got {_shape(root)}")
         return registry
     name_nodes: dict[str, tuple[str, Scalar]] = {}
+    written: list[tuple[str, str, Scalar]] = []  # (actor id, name or alias, where)
     for key, node in root.items:
         actor_id = checker.slug(key, "actor id")
         found = checker.fields(node, ACTOR_FIELDS, f"actor '{key.value}'")
@@ -350,6 +384,7 @@ def check_actors(source: SourceFile | None, root: Node | None, problems: list[Pr
             found["aliases"][1], Sequence) else []
         spellings = [(actor.name, found["name"][1])]
         spellings += [(a, n) for a, n in zip(actor.aliases, alias_nodes, strict=False)]
+        written += [(actor_id, s, n) for s, n in spellings if isinstance(n, Scalar)]
         for spelling, spelled_at in spellings:
             folded = fold(spelling).text.strip()
             if not folded:
@@ -363,12 +398,76 @@ def check_actors(source: SourceFile | None, root: Node | None, problems: list[Pr
             if not other and isinstance(spelled_at, Scalar):
                 name_nodes[folded] = (actor_id, spelled_at)
                 registry.names[folded] = actor_id
+    warn_similar_names(checker, written)
     for _key, node in root.items:
         affiliation = node.get("affiliation") if isinstance(node, Mapping) else None
         if isinstance(affiliation, Scalar) and SLUG.match(affiliation.value):
             checker.references.append(Reference(source.path, affiliation, "affiliation"))
     check_references(checker.references, registry, problems)
     return registry
+
+
+def warn_similar_names(checker: Checker, written: list[tuple[str, str, Scalar]]) -> None:
+    """Warn when two actors' names or aliases look like one name spelled two ways.
+
+    Two kinds: spellings that give the same slug (they differ only in case, spacing,
+    punctuation, accents or script: "Kim Jong Un" and "Kim Jong-un", "Müller" and "Muller"),
+    and spellings one letter apart ("Zelensky" and "Zelenskyy"), compared after NFKC and
+    case folding. Identical spellings are an error reported elsewhere. One warning per pair
+    of actors, at the later spelling.
+    """
+    warned: set[tuple[str, str]] = set()
+
+    def warn(actor_id: str, spelling: str, node: Scalar, first: tuple[str, str, Scalar],
+             how: str) -> None:
+        pair = (min(actor_id, first[0]), max(actor_id, first[0]))
+        if pair in warned:
+            return
+        warned.add(pair)
+        checker.warn(node, f"'{shown(spelling)}' (actor '{actor_id}') and '{shown(first[1])}' "
+                           f"(actor '{first[0]}', line {first[2].line}) {how}; if they are one "
+                           "actor, keep one and list the other spelling under its aliases")
+
+    by_slug: dict[str, int] = {}
+    by_variant: dict[str, list[int]] = {}
+    keys = [unicodedata.normalize("NFKC", s).casefold() for _, s, _ in written]
+    slugs = [slugify(s) for _, s, _ in written]
+    for i, (actor_id, spelling, node) in enumerate(written):
+        j = by_slug.setdefault(slugs[i], i) if slugs[i] else i
+        if written[j][0] != actor_id and fold(written[j][1]).text != fold(spelling).text:
+            warn(actor_id, spelling, node, written[j],
+                 "differ only in case, spacing, punctuation or accents")
+        key = keys[i]
+        if len(key) < NEAR_DUPLICATE_MIN:
+            continue
+        variants = {key} | {key[:k] + key[k + 1:] for k in range(len(key))}
+        for j in sorted({j for v in variants for j in by_variant.get(v, ())}):
+            if written[j][0] != actor_id and slugs[j] != slugs[i] and \
+                    _one_letter_apart(keys[j], key):
+                warn(actor_id, spelling, node, written[j], "are one letter apart")
+        for variant in variants:
+            by_variant.setdefault(variant, []).append(i)
+
+
+def _one_letter_apart(first: str, second: str) -> bool:
+    """One letter inserted, deleted or changed, as in 'Zelensky' and 'Zelenskyy'.
+
+    Not a changed first letter ('Normark' and 'Cormark' are usually two names) and not a
+    digit ('Brigade 21' and 'Brigade 22').
+    """
+    if first == second or abs(len(first) - len(second)) > 1:
+        return False
+    prefix = 0
+    while prefix < min(len(first), len(second)) and first[prefix] == second[prefix]:
+        prefix += 1
+    suffix = 0
+    while (suffix < min(len(first), len(second)) - prefix
+           and first[-1 - suffix] == second[-1 - suffix]):
+        suffix += 1
+    left, right = first[prefix:len(first) - suffix], second[prefix:len(second) - suffix]
+    if len(left) > 1 or len(right) > 1 or (prefix == 0 and len(left) == len(right)):
+        return False
+    return not any(c.isdigit() for c in left + right)
 
 
 def _actor_values(
@@ -397,6 +496,9 @@ def _actor_values(
     if "description" in found:
         values["description"] = checker.text(
             found["description"][1], "description", "description") or ""
+        slow = slow_markdown(str(values["description"]), "description", "", lines=False)
+        if slow:
+            checker.error(found["description"][1], slow[1])
     if "links" in found:
         values["links"] = _links(checker, found["links"][1])
     if name is None or kind is None:
@@ -458,7 +560,15 @@ def check_briefing(
         return None, []
     errors_before = sum(p.is_error for p in problems)
     article: ArticleText | None = None
-    if files.article is not None:
+    for content in (files.annotation, files.article):
+        heavy = escape_heavy(content) if content is not None else None
+        if heavy:
+            problems.append(heavy)
+    slow = slow_markdown(files.article.text, "this Markdown article", " or save the article as "
+                         ".txt") if files.article is not None and files.markdown else None
+    if slow and files.article is not None:
+        problems.append(Problem(files.article.path, slow[0], 1, slow[1]))
+    elif files.article is not None:
         paragraphs, headings = split_paragraphs(files.article.text, files.markdown)
         if not paragraphs:
             problems.append(Problem(files.article.path, 0, 0, "the article is empty"))
@@ -490,9 +600,10 @@ def check_briefing(
         return None, checker.references
     assert isinstance(title, str) and isinstance(summary, str)
     assert isinstance(date, model.PartialDate) and isinstance(source, model.Source)
+    sentences: dict[str, str] = {}  # one string per sentence, however many mentions share it
     mentions = tuple(
-        model.Mention(actor_id, model.Span(number, start, end),
-                      sentence_around(article.paragraphs[number], start, end))
+        model.Mention(actor_id, model.Span(number, start, end), sentences.setdefault(
+            sentence := sentence_around(article.paragraphs[number], start, end), sentence))
         for actor_id, number, start, end in finder.find(article)
     )
     briefing = model.Briefing(
@@ -515,6 +626,59 @@ def check_briefing(
         mentions=mentions,
     )
     return briefing, checker.references
+
+
+def escape_heavy(source: SourceFile) -> Problem | None:
+    """An error where a file passes MAX_ESCAPED characters that HTML must escape, else None."""
+    count = 0
+    for number, line in enumerate(source.lines, 1):
+        count += len(_ESCAPED.findall(line))
+        if count > MAX_ESCAPED:
+            total = len(_ESCAPED.findall(source.text))
+            return Problem(source.path, number, 1, f"this file has {total:,} of the characters "
+                           f"< > & \" ', which every page must escape; at most {MAX_ESCAPED:,} "
+                           "fit on a page that builds in reasonable time (this line passes the "
+                           "limit): is it a web page's source or a data dump?")
+    return None
+
+
+def _bracket_blocks(text: str) -> list[tuple[int, int]]:
+    """(first line, number of '[') for every paragraph (lines between blank lines) of `text`."""
+    blocks: list[tuple[int, int]] = []
+    start, count, inside = 1, 0, False
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            if inside:
+                blocks.append((start, count))
+            inside, count = False, 0
+            continue
+        if not inside:
+            start, inside = number, True
+        count += line.count("[")
+    if inside:
+        blocks.append((start, count))
+    return blocks
+
+
+def markdown_cost(text: str) -> int:
+    """How long Python-Markdown will take on `text`, in units of MARKDOWN_BUDGET."""
+    return sum(count * count for _, count in _bracket_blocks(text))
+
+
+def slow_markdown(
+    text: str, what: str, advice: str, *, lines: bool = True
+) -> tuple[int, str] | None:
+    """(line, message) when Markdown would take too long on `text`, else None."""
+    blocks = _bracket_blocks(text)
+    if sum(count * count for _, count in blocks) <= MARKDOWN_BUDGET:
+        return None
+    line, count = max(blocks, key=lambda block: (block[1], -block[0]))
+    most = int(MARKDOWN_BUDGET ** 0.5)
+    where = f"the paragraph at line {line}" if lines else "one paragraph"
+    return line, (f"{what} has too many '[' in its paragraphs to be read in reasonable time "
+                  f"({count:,} in {where}; Markdown slows down with the "
+                  f"square of that number, and {most:,} in one paragraph is the most): split "
+                  f"long paragraphs or remove brackets{advice}")
 
 
 def _unique(checker: Checker, what: str, values: list[tuple[Node, str | None]]) -> list[str]:

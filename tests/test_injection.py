@@ -61,7 +61,7 @@ KNOWN_HEADINGS = frozenset({
     "Latest briefings", "Briefings", "Actors", "Timeline", "Quotes", "Tags", "Network",
     "Relations network", "All relations", "Key points", "Claims", "Events", "Relations",
     "Article", "Often appears with", "People", "Organizations", "States", "Places", "Groups",
-    "About these briefings", "How to read a briefing",
+    "About these briefings", "How to read a briefing", "Latest quotes", "Latest events",
 })
 
 
