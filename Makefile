@@ -15,6 +15,12 @@ $(VENV)/.test: $(VENV)/.site
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
+# The Nu HTML Checker (tests/test_checkers.py) ships as the npm package vnu-jar, pinned in
+# package.json and package-lock.json; its jar runs on the machine's Java.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
 site: $(VENV)/.site
 	$(BIN)/briefings build
 
@@ -31,7 +37,7 @@ lint: $(VENV)/.test
 	$(BIN)/ruff check generator tests benchmarks
 	$(BIN)/mypy
 
-test: lint
+test: lint node_modules/.installed
 	$(BIN)/python -m pytest -n 2 -q
 
 clean:
