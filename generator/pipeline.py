@@ -147,8 +147,44 @@ def check(
 
 
 _Result = tuple[Briefing | None, list[Problem], list[validate.Reference]]
-_WORK: tuple[list[load.BriefingEntry], Path, MentionFinder, dict[str, str]] | None = None
-PARALLEL_FROM = 150  # below this many briefings to check, a second process costs more
+PARALLEL_FROM = 150  # below this many items, starting a second process costs more than it saves
+_JOB: Callable[[int], tuple[str, Any]] | None = None
+
+
+def _map(
+    job: Callable[[int], tuple[str, Any]], count: int, stage: str, progress: Progress
+) -> Iterator[tuple[str, Any]]:
+    """Run `job(0) .. job(count - 1)`, on every core when there are many.
+
+    Workers are forked, so they inherit the job with its templates, closures and mention
+    automaton instead of having them pickled; only results travel back. A process with
+    threads (the preview server) never forks.
+    """
+    workers = min(os.cpu_count() or 1, 4)
+    if count < PARALLEL_FROM or workers < 2 or threading.active_count() > 1:
+        for number in range(count):
+            yield job(number)
+            if (number + 1) % 200 == 0 or number + 1 == count:
+                progress(stage, number + 1, count)
+        return
+    global _JOB
+    _JOB = job
+    try:
+        context = multiprocessing.get_context("fork")
+        chunks = [list(range(i, count, workers)) for i in range(workers)]
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            done = 0
+            for results in pool.map(_run_chunk, chunks):
+                done += len(results)
+                progress(stage, done, count)
+                yield from results
+    finally:
+        _JOB = None
+
+
+def _run_chunk(indexes: list[int]) -> list[tuple[str, Any]]:
+    assert _JOB is not None
+    return [_JOB(i) for i in indexes]
 
 
 def _check_all(
@@ -158,27 +194,20 @@ def _check_all(
     keys: dict[str, str],
     progress: Progress,
 ) -> Iterator[tuple[str, _Result]]:
-    """Check briefings, on every core when there are many: each briefing stands alone."""
-    workers = min(os.cpu_count() or 1, 4)
-    if len(entries) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1:
-        for number, entry in enumerate(entries, 1):
-            yield entry.slug, _check_briefing(entry, root, finder, keys[entry.slug])
-            if number % 200 == 0 or number == len(entries):
-                progress("checked", number, len(entries))
-        return
-    global _WORK
-    _WORK = (entries, root, finder, keys)  # inherited by the forked workers, never pickled
-    try:
-        context = multiprocessing.get_context("fork")
-        chunks = [list(range(i, len(entries), workers)) for i in range(workers)]
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            done = 0
-            for results in pool.map(_check_chunk, chunks):
-                done += len(results)
-                progress("checked", done, len(entries))
-                yield from results
-    finally:
-        _WORK = None
+    """Check briefings: each stands alone once the actor registry is known."""
+    def job(i: int) -> tuple[str, _Result]:
+        entry = entries[i]
+        return entry.slug, _check_briefing(entry, root, finder, keys[entry.slug])
+
+    return _map(job, len(entries), "checked", progress)
+
+
+def _render_all(plans: list[render.PagePlan], progress: Progress) -> Iterator[tuple[str, str]]:
+    """Render pages: each plan carries everything its page needs."""
+    def job(i: int) -> tuple[str, str]:
+        return plans[i].path, plans[i].render()
+
+    return _map(job, len(plans), "rendered", progress)
 
 
 def _template_problem(settings: Settings, exc: jinja2.TemplateError) -> Problem:
@@ -195,47 +224,6 @@ def _template_problem(settings: Settings, exc: jinja2.TemplateError) -> Problem:
     where = settings.rel(Path(filename)) if filename else settings.rel(settings.templates)
     return Problem(where, line, 0, f"template error: {exc.message or exc}; "
                                    "check the names used in the template")
-
-
-_PLANS: list[render.PagePlan] | None = None
-
-
-def _render_all(plans: list[render.PagePlan], progress: Progress) -> Iterator[tuple[str, str]]:
-    """Render pages, on every core when there are many."""
-    workers = min(os.cpu_count() or 1, 4)
-    if len(plans) < PARALLEL_FROM * 2 or workers < 2 or threading.active_count() > 1:
-        for number, plan in enumerate(plans, 1):
-            yield plan.path, plan.render()
-            if number % 200 == 0 or number == len(plans):
-                progress("rendered", number, len(plans))
-        return
-    global _PLANS
-    _PLANS = plans  # inherited by the forked workers: templates and closures are not pickled
-    try:
-        context = multiprocessing.get_context("fork")
-        chunks = [list(range(i, len(plans), workers)) for i in range(workers)]
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            done = 0
-            for results in pool.map(_render_chunk, chunks):
-                done += len(results)
-                progress("rendered", done, len(plans))
-                yield from results
-    finally:
-        _PLANS = None
-
-
-def _render_chunk(indexes: list[int]) -> list[tuple[str, str]]:
-    assert _PLANS is not None
-    return [(_PLANS[i].path, _PLANS[i].render()) for i in indexes]
-
-
-def _check_chunk(indexes: list[int]) -> list[tuple[str, _Result]]:
-    assert _WORK is not None
-    entries, root, finder, keys = _WORK
-    return [
-        (entries[i].slug, _check_briefing(entries[i], root, finder, keys[entries[i].slug]))
-        for i in indexes
-    ]
 
 
 def _check_briefing(
