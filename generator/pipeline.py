@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import fcntl
+import gc
 import multiprocessing
 import os
 import threading
@@ -255,15 +256,17 @@ def generate(
     lock: bool = True,
     folder: Path | None = None,
     progress: Progress = _no_progress,
+    store: Cache | None = None,
 ) -> write.WriteReport:
     """Check, render and write the pages into docs/ (or `folder`); on errors raise ContentError.
 
     Only pages whose inputs changed since the last run are rendered, and only pages whose
     text changed are written. Nothing is written when there is any error. `lock=False` is
-    for callers that already hold `run_lock` for a longer run.
+    for callers that already hold `run_lock` for a longer run; a long-lived caller (the
+    preview server) passes its own `store` to skip reading the cache from disk each time.
     """
     target = folder or settings.docs
-    with run_lock(settings) if lock else contextlib.nullcontext():
+    with run_lock(settings) if lock else contextlib.nullcontext(), _no_gc_pauses():
         # A killed run is finished (or undone) before any page on disk is trusted.
         recovered = write.recover(target, settings.rel(target))
         # Taken before anything is read: a file saved during this run changes it for the next.
@@ -278,14 +281,16 @@ def generate(
         ):
             return write.WriteReport(unchanged=len(last.outputs) - 1, problems=list(last.problems))
         save_summary(settings.root, None)
-        store = load_cache(settings.root)
+        owned = store is None  # a caller's own store stays in its memory, unsaved
+        store = load_cache(settings.root) if store is None else store
         try:
             report = _generate(settings, store, target, progress)
         except ContentError as exc:
             exc.problems = sorted(recovered + exc.problems)
             raise
         finally:
-            save_cache(settings.root, store)
+            if owned:
+                save_cache(settings.root, store)
         report.problems = sorted(recovered + report.problems)
         files = [*write.read_manifest(target), write.MANIFEST]
         outputs = output_stats(target, files)
@@ -322,6 +327,19 @@ def _generate(
     store.forget_pages(target, {plan.path for plan in plans})
     progress("written", len(report.written), len(report.written))
     return report
+
+
+@contextlib.contextmanager
+def _no_gc_pauses() -> Iterator[None]:
+    """Hold off the cycle collector: a run builds many objects and frees them at the end,
+    and collecting while they are built (or unpickled) costs more than half the time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @contextlib.contextmanager

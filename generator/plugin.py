@@ -26,6 +26,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from generator import pipeline, render, write
+from generator.cache import Cache, load_cache
 from generator.problems import ContentError, Problem
 
 log = logging.getLogger("mkdocs.plugins.briefings")
@@ -49,6 +50,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         self.pages_ready = False  # set by `briefings build`, which generated already
         self.problems: list[Problem] = []
         self.flagged: set[str] = set()  # pages showing the error banner
+        self.store = Cache()  # kept in memory from one rebuild to the next
         self.settings: pipeline.Settings | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -62,6 +64,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").resolve().parent
+        if self.command == "serve" and not self.store.version:
+            self.store = load_cache(root)
         self.settings = pipeline.Settings(
             root=root,
             seeds=root / os.environ.get(pipeline.SEEDS_VARIABLE, self.config.seeds),
@@ -94,7 +98,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
     def _generate_for_serve(self) -> None:
         assert self.settings is not None
         try:
-            result = pipeline.generate(self.settings, folder=self.preview)
+            result = pipeline.generate(self.settings, folder=self.preview, store=self.store)
         except ContentError as exc:
             self.problems = [p for p in exc.problems if p.is_error]
             # Straight to the terminal, not through MkDocs' logger: in strict mode a logged

@@ -386,8 +386,9 @@ def plan_site(site: model.Site, templates: Path, directory_urls: bool = True) ->
     )
     plan(
         NETWORK,
-        (tuple((r.relation, tuple(b.slug for b in r.briefings)) for r in site.relations),
-         briefing_keys(dict.fromkeys(b for r in site.relations for b in r.briefings)),
+        # The network shows relations and, for each, the title and date of its briefings.
+        (tuple((r.relation, tuple((b.slug, b.title, b.date) for b in r.briefings))
+               for r in site.relations),
          displays(a for r in site.relations for a in (r.relation.source, r.relation.target))),
         "network.md.j2",
         network=partial(diagram.site_network, site, partial(_actor_link, renderer, NETWORK)),
