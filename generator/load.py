@@ -121,8 +121,7 @@ def read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
         except UnicodeDecodeError as exc:
             problems.append(_decode_problem(rel, data, exc.start))
             return None
-    # NFC: a name typed as e + combining diaeresis is the same text as the precomposed ë.
-    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _decode_problem(rel: str, data: bytes, offset: int) -> Problem:
@@ -451,7 +450,11 @@ def read_briefing(entry: BriefingEntry, root: Path) -> tuple[BriefingFiles | Non
     if entry.article is not None:
         article_text = read_text(entry.article, relative_to(entry.article, root), problems)
         if article_text is not None:
-            article = SourceFile(relative_to(entry.article, root), article_text)
+            # NFC, as every YAML value is: e + combining diaeresis is the same text as ë.
+            # (Never the YAML source itself: a combining mark after a backslash escape would
+            # change the escape.)
+            article = SourceFile(relative_to(entry.article, root),
+                                 unicodedata.normalize("NFC", article_text))
     is_markdown = entry.article is not None and entry.article.suffix.lower() == ".md"
     return BriefingFiles(entry.slug, source, node, article, is_markdown), problems
 

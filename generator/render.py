@@ -106,9 +106,17 @@ def front_matter_text(value: str) -> Markup:
     return Markup(json.dumps(str(escape(" ".join(value.split()))), ensure_ascii=False))
 
 
+class _NoRawHtml(markdown.Extension):
+    """Markdown without raw HTML: a tag typed in a description shows as text."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+
+
 def sanitise_markdown(text: str) -> Markup:
     """Render an analyst's Markdown (descriptions) to HTML that keeps no markup of its own."""
-    rendered = markdown.markdown(str(escape(text)))
+    rendered = markdown.markdown(text, extensions=[_NoRawHtml()])
     clean = nh3.clean(
         rendered,
         tags=_DESCRIPTION_TAGS,

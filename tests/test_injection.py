@@ -49,7 +49,7 @@ PAYLOADS: tuple[str, ...] = (
 ASTRAL = frozenset(i for i, p in enumerate(PAYLOADS) if any(ord(c) > 0xFFFF for c in p))
 # Payloads that are Markdown syntax: a description is Markdown (sanitised), so their visible
 # text legitimately changes there (a link keeps its label, a heading loses its '#', ...).
-MARKDOWN_SYNTAX = frozenset({3, 9, 12, 13, 18})
+MARKDOWN_SYNTAX = frozenset({3, 9, 12, 13, 17, 18})  # 17: entities are Markdown too
 SITE_TITLE = "Briefings"
 LATEST = 12  # briefings on the home page
 SOURCE_URL = "https://example.org/source/{i}"
