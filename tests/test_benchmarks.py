@@ -1,0 +1,44 @@
+"""benchmarks/run.py runs end to end at a tiny size and prints every measurement.
+
+This proves the script works; it asserts no timing targets (those are for BENCHMARKS.md).
+Serve latency is skipped: at any size its waits add some 15 seconds.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LABELS = (
+    "CLI start-up (--help)",
+    "full generate",
+    "peak memory (generate)",
+    "per-briefing cost",
+    "pages generated",
+    "per-briefing ratio",
+    "no-op rerun",
+    "no-op rerun: files rewritten",
+    "one-quote edit rerun",
+    "one-quote edit: files rewritten",
+    "cold build (briefings build)",
+    "bare mkdocs build",
+    "build / bare mkdocs",
+    "markup: our pages (Python-Markdown)",
+    "markup: plain Markdown, same text",
+    "markup: ours / plain",
+    "serve edit-to-page (median of 3)",
+    "serve rebuilds per edit",
+)
+
+
+def test_benchmark_script_runs_at_a_tiny_size() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "30", "--skip-serve"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    for label in LABELS:
+        assert label in done.stdout, f"{label!r} missing from:\n{done.stdout}"
+    assert "PROBLEM" not in done.stdout, done.stdout
