@@ -109,7 +109,7 @@ def front_matter_text(value: str) -> Markup:
 class _NoRawHtml(markdown.Extension):
     """Markdown without raw HTML: a tag typed in a description shows as text."""
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # the name is Markdown's API
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
 
