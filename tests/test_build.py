@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT, copy_site, tree_snapshot
+from tests.test_injection import elements, local
 
 SEEDS = ROOT / "seeds"
 FAKE_HOST = "https://site.invalid/"
@@ -41,16 +42,6 @@ def briefings(root: Path, *args: str, env: dict[str, str] | None = None
 @cache
 def parse(path: Path) -> Element:
     return html5lib.parse(path.read_text("utf-8"), namespaceHTMLElements=False)
-
-
-def local(tag: object) -> str:
-    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
-
-
-def elements(root: Element) -> Iterator[Element]:
-    for element in root.iter():
-        if isinstance(element.tag, str):
-            yield element
 
 
 def page_text(path: Path) -> str:
