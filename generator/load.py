@@ -328,16 +328,6 @@ class BriefingFiles:
     markdown: bool
 
 
-@dataclass(slots=True)
-class RawContent:
-    """Everything read from the seeds folder, before validation."""
-
-    actors: SourceFile | None
-    actors_node: Node | None
-    briefings: list[BriefingFiles]
-    problems: list[Problem]
-
-
 @dataclass(frozen=True, slots=True)
 class BriefingEntry:
     """Where one briefing's files are: the annotation and, if there is one, the article."""
@@ -457,21 +447,6 @@ def read_briefing(entry: BriefingEntry, root: Path) -> tuple[BriefingFiles | Non
                                  unicodedata.normalize("NFC", article_text))
     is_markdown = entry.article is not None and entry.article.suffix.lower() == ".md"
     return BriefingFiles(entry.slug, source, node, article, is_markdown), problems
-
-
-def read_content(seeds: Path, root: Path) -> RawContent:
-    """Read seeds/actors.yaml and every article with its annotation; report what is missing."""
-    found = discover(seeds, root)
-    problems = list(found.problems)
-    actors, actors_node, actor_problems = read_actors(found.actors, root)
-    problems.extend(actor_problems)
-    briefings: list[BriefingFiles] = []
-    for entry in found.briefings:
-        files, briefing_problems = read_briefing(entry, root)
-        problems.extend(briefing_problems)
-        if files is not None:
-            briefings.append(files)
-    return RawContent(actors, actors_node, briefings, problems)
 
 
 def shown(value: str, limit: int = 80) -> str:

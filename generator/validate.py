@@ -22,7 +22,6 @@ from generator.load import (
     BriefingFiles,
     Mapping,
     Node,
-    RawContent,
     Scalar,
     Sequence,
     SourceFile,
@@ -853,25 +852,3 @@ def _relations(checker: Checker, node: Node) -> tuple[model.Relation, ...]:
             continue
         result.append(model.Relation(source, kind, target, note))
     return tuple(result)
-
-
-# --- the whole content --------------------------------------------------------------------
-
-
-def validate(raw: RawContent) -> tuple[model.Site | None, list[Problem]]:
-    """Validate everything read, verify quotes and evidence, and assemble the site."""
-    problems = list(raw.problems)
-    registry = check_actors(raw.actors, raw.actors_node, problems)
-    finder = MentionFinder(registry.names)
-    briefings = []
-    references: list[Reference] = []
-    for files in raw.briefings:
-        briefing, refs = check_briefing(files, finder, problems)
-        references.extend(refs)
-        if briefing is not None:
-            briefings.append(briefing)
-    check_references(references, registry, problems)
-    problems.sort()
-    if any(p.is_error for p in problems):
-        return None, problems
-    return model.build_site(registry.actors, briefings), problems
