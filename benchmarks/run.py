@@ -367,7 +367,8 @@ class Code:
         env["PYTHONPATH"] = os.pathsep.join(
             [str(into), *filter(None, [os.environ.get("PYTHONPATH")])])
         short = _git("rev-parse", "--short", rev) or rev
-        return cls(into, f"commit {short} ({rev}, from git archive)", env, f"commit {short}")
+        named = f" ({rev})" if rev != short else ""
+        return cls(into, f"commit {short}{named}, from git archive", env, f"commit {short}")
 
 
 def new_site(target: Path, seeds: Path, code: Code) -> Path:
