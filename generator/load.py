@@ -28,6 +28,13 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.BaseLoader
 
 
+class _UntypedLoader(_Loader):  # type: ignore[misc]
+    """Composes nodes without resolving tags: every value is read as a string anyway."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        return ""
+
+
 @dataclass(slots=True)
 class Node:
     """A YAML node with its 1-based start position and its end position."""
@@ -73,11 +80,14 @@ class SourceFile:
 
     path: str
     text: str
+    _lines: list[str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def lines(self) -> list[str]:
-        """The text split into lines (without line ends)."""
-        return self.text.split("\n")
+        """The text split into lines (without line ends), split once per file."""
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        return self._lines
 
 
 class _Stop(Exception):
@@ -159,6 +169,10 @@ def parse_yaml(source: SourceFile) -> tuple[Node | None, list[Problem]]:
         return None, problems
     if not source.text.strip():
         return None, [Problem(source.path, 0, 0, "empty file; expected a mapping of fields")]
+    if not _MAYBE_SPECIAL.search(source.text):
+        fast = _compose_fast(source.text)
+        if fast is not None:
+            return fast, []
     loader: Any = _Loader(source.text)
     try:
         loader.get_event()  # stream start
@@ -180,6 +194,58 @@ def parse_yaml(source: SourceFile) -> tuple[Node | None, list[Problem]]:
     finally:
         loader.dispose()
     return root, []
+
+
+# Where an anchor, alias or tag could start: the event-based composer below refuses those
+# with a message of their own. Text without any of them is composed by libyaml in C.
+_MAYBE_SPECIAL = re.compile(r"(?:^|[\s\[\]{},])[&*!]")
+
+
+def _compose_fast(text: str) -> Node | None:
+    """The document composed by libyaml, or None when it needs the careful composer.
+
+    None for anything the careful composer reports or treats specially: a syntax error, no
+    document or more than one, duplicate keys, non-scalar keys, nesting past MAX_DEPTH. The
+    careful composer then gives the exact message.
+    """
+    loader: Any = _UntypedLoader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    if root is None:
+        return None
+    try:
+        return _convert(root, 0)
+    except _Careful:
+        return None
+
+
+class _Careful(Exception):
+    """The fast composer met something the careful one must report."""
+
+
+def _convert(node: Any, depth: int) -> Node:
+    if depth > MAX_DEPTH:
+        raise _Careful
+    start, end = node.start_mark, node.end_mark
+    if isinstance(node, yaml.ScalarNode):
+        return Scalar(start.line + 1, start.column + 1, end.line + 1, end.column + 1,
+                      node.value, node.style in (None, ""))
+    if isinstance(node, yaml.SequenceNode):
+        return Sequence(start.line + 1, start.column + 1, end.line + 1, end.column + 1,
+                        [_convert(item, depth + 1) for item in node.value])
+    mapping = Mapping(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+    seen: set[str] = set()
+    for key_node, value_node in node.value:
+        key = _convert(key_node, depth + 1)
+        if not isinstance(key, Scalar) or key.value in seen:
+            raise _Careful
+        seen.add(key.value)
+        mapping.items.append((key, _convert(value_node, depth + 1)))
+    return mapping
 
 
 def _mark(mark: Any) -> tuple[int, int]:

@@ -183,7 +183,11 @@ class Checker:
         if not value:
             self.error(node, f"{what} is empty")
             return None
-        for offset, char in enumerate(value):
+        # Printable text (no control, format, unassigned or separator character but the
+        # space) holds nothing refused below; only other text is read character by character.
+        printable = value.isprintable() or value.replace("\n", " ").replace(
+            "\t", " ").isprintable()
+        for offset, char in enumerate("" if printable else value):
             code = ord(char)
             if code in _BIDI or (unicodedata.category(char) == "Cc" and char not in "\n\t"):
                 self.error(node, f"{what} contains U+{code:04X} "
@@ -629,6 +633,8 @@ def check_briefing(
 
 def escape_heavy(source: SourceFile) -> Problem | None:
     """An error where a file passes MAX_ESCAPED characters that HTML must escape, else None."""
+    if sum(source.text.count(char) for char in "<>&\"'") <= MAX_ESCAPED:
+        return None
     count = 0
     for number, line in enumerate(source.lines, 1):
         count += len(_ESCAPED.findall(line))
