@@ -30,13 +30,14 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator import load, pipeline, render, textmatch, validate  # noqa: E402
+from generator import load, model, pipeline, render, textmatch, validate  # noqa: E402
+from generator.problems import Problem  # noqa: E402
 
 MIB = load.MAX_FILE_BYTES
 NAME = validate.LIMITS["name"]
@@ -237,6 +238,31 @@ def sanitise(text: str) -> object:
     return render.sanitise_markdown(text)
 
 
+def render_each(
+    settings: pipeline.Settings, site: model.Site, renderer: render.Renderer
+) -> Iterator[tuple[str, str, float]]:
+    """Every page with the seconds its rendering took: briefing pages from their verified
+    article (read again here, as the pipeline verifies and renders each in one go), the
+    others from the site."""
+    found = load.discover(settings.seeds, settings.root)
+    problems: list[Problem] = []
+    source, node, _ = load.read_actors(found.actors, settings.root)
+    registry = validate.check_actors(source, node, problems)
+    finder = textmatch.MentionFinder(registry.names)
+    for entry in found.briefings:
+        files, _ = load.read_briefing(entry, settings.root)
+        assert files is not None
+        checked, _ = validate.check_briefing(files, finder, problems)
+        assert checked is not None
+        started = time.perf_counter()
+        text = renderer.briefing(*checked, site.actors)
+        yield render.briefing_page(entry.slug), text, time.perf_counter() - started
+    for plan in render.plan_site(site, renderer, ""):
+        started = time.perf_counter()
+        text = plan.render()
+        yield plan.path, text, time.perf_counter() - started
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--budget", type=float, default=1.0, help="seconds per page (1.0)")
@@ -264,16 +290,10 @@ def main(argv: list[str] | None = None) -> int:
         convert = markdown_converter()
         render_times: dict[str, float] = {}
         pages: dict[str, str] = {}
-        if hasattr(render, "plan_site"):
-            for plan in render.plan_site(site, settings.templates, settings.directory_urls):
-                started = time.perf_counter()
-                pages[plan.path] = plan.render()
-                render_times[plan.path] = time.perf_counter() - started
-        else:  # pragma: no cover - older render API: one time for all pages
-            started = time.perf_counter()
-            pages = render.render_site(site, settings.templates, settings.directory_urls)
-            for path in pages:
-                render_times[path] = (time.perf_counter() - started) / len(pages)
+        renderer = render.Renderer(settings.templates, settings.directory_urls)
+        for path, text, seconds in render_each(settings, site, renderer):
+            pages[path] = text
+            render_times[path] = seconds
         rows = []
         for path, page in sorted(pages.items()):
             started = time.perf_counter()

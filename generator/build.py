@@ -22,9 +22,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from generator import load
 from generator.pipeline import Settings
-from generator.problems import Problem
 
 _STAGING_PREFIX = ".briefings-site-"
 _OLD_PREFIX = ".briefings-old-"
@@ -35,8 +33,11 @@ class BuildFailed(Exception):
     """MkDocs could not build the site; the message says why."""
 
 
-def build_site(settings: Settings, *, quiet: bool = False) -> Path:
-    """Build the static site from docs/ (already generated) and publish it to site/."""
+def build_site(settings: Settings, *, quiet: bool = False, newest: dt.date | None = None) -> Path:
+    """Build the static site from docs/ (already generated) and publish it to site/.
+
+    `newest` is the date of the newest briefing, which the site is dated by.
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
@@ -69,7 +70,7 @@ def build_site(settings: Settings, *, quiet: bool = False) -> Path:
         if plugin is not None:
             plugin.pages_ready = True
         with _environment(EPOCH_VARIABLE, os.environ.get(EPOCH_VARIABLE)
-                          or str(source_date_epoch(settings.seeds))):
+                          or str(source_date_epoch(newest))):
             build(config)
     except (Abort, MkDocsException, SystemExit, OSError) as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -88,24 +89,8 @@ def build_site(settings: Settings, *, quiet: bool = False) -> Path:
     return site_dir
 
 
-def source_date_epoch(seeds: Path) -> int:
-    """Midnight UTC of the newest briefing date in seeds/articles, or 0 when there is none."""
-    newest: dt.date | None = None
-    for path in sorted((seeds / "articles").glob("*.yaml")):
-        problems: list[Problem] = []
-        text = load.read_text(path, path.name, problems)
-        if text is None:
-            continue
-        node, _ = load.parse_yaml(load.SourceFile(path.name, text))
-        date = node.get("date") if isinstance(node, load.Mapping) else None
-        if not isinstance(date, load.Scalar):
-            continue
-        try:
-            day = dt.date.fromisoformat(date.value.strip())
-        except ValueError:
-            continue
-        if newest is None or day > newest:
-            newest = day
+def source_date_epoch(newest: dt.date | None) -> int:
+    """Midnight UTC of the newest briefing's date, or 0 when there is none."""
     if newest is None:
         return 0
     return int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC).timestamp())

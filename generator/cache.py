@@ -1,10 +1,15 @@
 """What the last run parsed, verified and rendered, so the next run redoes only what changed.
 
 Every entry is keyed by content hashes: a briefing's verified result by the sha256 of its
-annotation and article and of the actor names that mentions are found with; a page by a
-fingerprint of everything it shows. A file's hash is recomputed whenever its size, mtime,
-ctime or inode differ from what was recorded. The cache lives outside the site folder (a
-cloned site cannot plant one) and is dropped whole when the generator itself changes.
+annotation and article and of the actor registry it was checked against; the registry by
+the sha256 of actors.yaml; a page by a fingerprint of everything it shows. A file's hash is
+recomputed whenever its size, mtime, ctime or inode differ from what was recorded.
+
+The cache is one SQLite database per site, outside the site folder (a cloned site cannot
+plant one), read whole at the start of a run; a run writes back only the rows it changed,
+so an edit costs what it touched, not the size of the site. It is dropped whole when the
+generator itself changes, and a damaged or unreadable one is started afresh: losing it only
+costs time.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import contextlib
 import hashlib
 import os
 import pickle
+import sqlite3
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -22,7 +28,16 @@ from typing import Any
 import generator
 
 CACHE_VARIABLE = "BRIEFINGS_CACHE_DIR"
-_FORMAT = 1
+_FORMAT = 2
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS stamps (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, "
+    "ctime INTEGER, inode INTEGER, sha256 TEXT)",
+    "CREATE TABLE IF NOT EXISTS results (name TEXT PRIMARY KEY, key TEXT, value BLOB)",
+    "CREATE TABLE IF NOT EXISTS pages (page TEXT PRIMARY KEY, fingerprint TEXT, size INTEGER, "
+    "mtime INTEGER)",
+)
+_ACTORS = "\0actors"  # the row of the actor registry among the briefings' results
 
 
 def _code_version() -> str:
@@ -42,7 +57,7 @@ def cache_file(root: Path) -> Path:
     else:
         folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "briefings"
     key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:24]
-    return folder / f"{key}.pickle"
+    return folder / f"{key}.sqlite"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,14 +73,22 @@ class Stamp:
 
 @dataclass
 class Cache:
-    """The state carried from one run to the next."""
+    """The state carried from one run to the next, with a note of what changed in this one."""
 
     version: str = ""
     stamps: dict[str, Stamp] = field(default_factory=dict)
-    briefings: dict[str, tuple[str, Any]] = field(default_factory=dict)  # slug: (key, result)
+    # slug (or _ACTORS): (key, result); a result is unpickled the first time it is asked for
+    _results: dict[str, tuple[str, Any]] = field(default_factory=dict)
+    _pickled: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     # "folder\0page": (fingerprint, size, mtime_ns) of the page written there
     pages: dict[str, tuple[str, int, int]] = field(default_factory=dict)
-    changed: bool = False  # whether anything is new since loading, and so worth saving
+    _changed: dict[str, set[str]] = field(
+        default_factory=lambda: {"stamps": set(), "results": set(), "pages": set()})
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything is new since loading, and so worth saving."""
+        return any(self._changed.values())
 
     def file_hash(self, path: Path) -> str | None:
         """The sha256 of a file, reusing the recorded one while the file is untouched."""
@@ -85,8 +108,44 @@ class Cache:
             return None
         self.stamps[key] = Stamp(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino,
                                  digest)
-        self.changed = True
+        self._changed["stamps"].add(key)
         return digest
+
+    def result(self, name: str, key: str) -> Any:
+        """What was recorded for `name` (a briefing's slug) under `key`, or None."""
+        found = self._results.get(name)
+        if found is None and name in self._pickled:
+            recorded_key, data = self._pickled.pop(name)
+            try:
+                found = (recorded_key, pickle.loads(data))  # our own file, outside the site
+            except Exception:  # any damaged entry is only a cache miss
+                return None
+            self._results[name] = found
+        if found is None or found[0] != key:
+            return None
+        return found[1]
+
+    def record(self, name: str, key: str, result: Any) -> None:
+        """Remember `result` for `name` under `key`, replacing what was there."""
+        self._pickled.pop(name, None)
+        self._results[name] = (key, result)
+        self._changed["results"].add(name)
+
+    def keep_results(self, names: set[str]) -> None:
+        """Forget the results of briefings no longer in the site."""
+        for name in [n for n in (*self._results, *self._pickled)
+                     if n not in names and n != _ACTORS]:
+            self._results.pop(name, None)
+            self._pickled.pop(name, None)
+            self._changed["results"].add(name)
+
+    def actors(self, key: str) -> Any:
+        """The checked actor registry recorded for actors.yaml with hash `key`, or None."""
+        return self.result(_ACTORS, key)
+
+    def record_actors(self, key: str, result: Any) -> None:
+        """Remember the checked actor registry of actors.yaml with hash `key`."""
+        self.record(_ACTORS, key, result)
 
     def page_unchanged(self, folder: Path, page: str, fingerprint: str) -> bool:
         """True when the page on disk is the one rendered last time from the same inputs."""
@@ -103,61 +162,107 @@ class Cache:
         """Remember the fingerprint of a page now on disk."""
         with contextlib.suppress(OSError):
             info = (folder / page).stat()
-            self.pages[f"{folder}\0{page}"] = (fingerprint, info.st_size, info.st_mtime_ns)
-            self.changed = True
+            key = f"{folder}\0{page}"
+            value = (fingerprint, info.st_size, info.st_mtime_ns)
+            if self.pages.get(key) != value:
+                self.pages[key] = value
+                self._changed["pages"].add(key)
 
     def forget_pages(self, folder: Path, keep: set[str]) -> None:
         """Drop the records of pages in `folder` that are no longer generated."""
         prefix = f"{folder}\0"
-        pages = {
-            key: value for key, value in self.pages.items()
-            if not key.startswith(prefix) or key[len(prefix):] in keep
-        }
-        if len(pages) != len(self.pages):
-            self.pages = pages
-            self.changed = True
+        for key in [k for k in self.pages if k.startswith(prefix) and k[len(prefix):] not in keep]:
+            del self.pages[key]
+            self._changed["pages"].add(key)
 
-    def set_briefings(self, results: dict[str, tuple[str, Any]]) -> None:
-        """Keep the verified results of this run's briefings, and only those."""
-        if results.keys() != self.briefings.keys() or any(
-            results[slug][0] != self.briefings[slug][0] for slug in results
-        ):
-            self.changed = True
-        self.briefings = results
+
+def _connect(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("PRAGMA synchronous = OFF")  # a lost write only costs time
+    for statement in _SCHEMA:
+        connection.execute(statement)
+    return connection
 
 
 def load_cache(root: Path) -> Cache:
     """The cache of the last run, or an empty one if there is none or it cannot be trusted."""
     version = _code_version()
     path = cache_file(root)
+    cache = Cache(version)
+    if not path.is_file():
+        return cache
     try:
-        with path.open("rb") as handle:
-            cache = pickle.load(handle)  # our own file, kept outside the site folder
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError,
-            ValueError):
-        return Cache(version)
-    if not isinstance(cache, Cache) or cache.version != version:
+        connection = _connect(path)
+        try:
+            row = connection.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()
+            if row is None or row[0] != version:
+                return cache
+            cache.stamps = {p: Stamp(*rest) for p, *rest in connection.execute(
+                "SELECT path, size, mtime, ctime, inode, sha256 FROM stamps")}
+            cache._pickled = {name: (key, value) for name, key, value in connection.execute(
+                "SELECT name, key, value FROM results")}
+            cache.pages = {page: (fp, size, mtime) for page, fp, size, mtime in connection.execute(
+                "SELECT page, fingerprint, size, mtime FROM pages")}
+        finally:
+            connection.close()
+    except sqlite3.Error:
         return Cache(version)
     return cache
 
 
 def save_cache(root: Path, cache: Cache) -> None:
-    """Store the cache atomically; a failure to store it only costs speed next time."""
+    """Write back what changed in one transaction; a failure to store only costs speed."""
     if not cache.changed:
         return
-    cache.changed = False
     path = cache_file(root)
-    with contextlib.suppress(OSError):
+    changed = cache._changed
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(cache, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        connection = _connect(path)
+    except (OSError, sqlite3.Error):
+        return
+    try:
+        row = connection.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()
+        connection.execute("BEGIN")
+        if row is None or row[0] != cache.version:  # another version's cache: start afresh
+            for table in ("stamps", "results", "pages"):
+                connection.execute(f"DELETE FROM {table}")  # our own table names
+            connection.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)",
+                               (cache.version,))
+            changed = {"stamps": set(cache.stamps), "results": {*cache._results, *cache._pickled},
+                       "pages": set(cache.pages)}
+        _save_rows(connection, cache, changed)
+        connection.execute("COMMIT")
+    except sqlite3.Error:
+        with contextlib.suppress(sqlite3.Error):
+            connection.execute("ROLLBACK")
+        return
+    finally:
+        connection.close()
+    for names in cache._changed.values():
+        names.clear()
+
+
+def _save_rows(connection: sqlite3.Connection, cache: Cache, changed: dict[str, set[str]]) -> None:
+    stamps = [(p, s.size, s.mtime_ns, s.ctime_ns, s.inode, s.sha256)
+              for p in changed["stamps"] if (s := cache.stamps.get(p)) is not None]
+    connection.executemany("INSERT OR REPLACE INTO stamps VALUES (?, ?, ?, ?, ?, ?)", stamps)
+    results = []
+    gone = []
+    for name in changed["results"]:
+        if name in cache._results:
+            key, value = cache._results[name]
+            results.append((name, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
+        elif name in cache._pickled:
+            results.append((name, *cache._pickled[name]))
+        else:
+            gone.append((name,))
+    connection.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", results)
+    connection.executemany("DELETE FROM results WHERE name = ?", gone)
+    pages = [(p, *cache.pages[p]) for p in changed["pages"] if p in cache.pages]
+    connection.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)", pages)
+    connection.executemany("DELETE FROM pages WHERE page = ?",
+                           [(p,) for p in changed["pages"] if p not in cache.pages])
 
 
 def fingerprint(*parts: object) -> str:
@@ -173,6 +278,7 @@ class Summary:
     target: str
     outputs: dict[str, tuple[int, int]]  # file in the target folder: (size, mtime_ns)
     problems: list[Any]  # the warnings of that run, to show again
+    newest: Any = None  # the date of the newest briefing
 
 
 def input_signature(folders: list[Path], *extra: object) -> str:

@@ -65,7 +65,7 @@ class Progress:
             click.echo(f"{label}: {done}", err=True)
 
 
-def _generate(settings: pipeline.Settings, quiet: bool, *, lock: bool = True) -> None:
+def _generate(settings: pipeline.Settings, quiet: bool, *, lock: bool = True) -> pipeline.Report:
     try:
         result = pipeline.generate(settings, lock=lock, progress=Progress(quiet))
     except ContentError as exc:
@@ -79,6 +79,7 @@ def _generate(settings: pipeline.Settings, quiet: bool, *, lock: bool = True) ->
             f"{len(result.removed)} removed, in {settings.rel(settings.docs)}/",
             err=True,
         )
+    return result
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -117,8 +118,8 @@ def build(seeds: str | None, docs: str | None, templates: str | None, quiet: boo
     settings = _settings(seeds, docs, templates)
     try:
         with pipeline.run_lock(settings):  # held until the new site/ is in place
-            _generate(settings, quiet, lock=False)
-            site_dir = build_site(settings, quiet=quiet)
+            result = _generate(settings, quiet, lock=False)
+            site_dir = build_site(settings, quiet=quiet, newest=result.newest)
     except ContentError as exc:
         report(exc.problems, quiet)
         sys.exit(1)

@@ -25,6 +25,7 @@ KIND_PLURALS = {
     "group": "Groups",
 }
 MAX_CO_ACTORS = 20
+MAX_CONTEXT = 3  # sentences shown for each briefing an actor appears in
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -42,7 +43,7 @@ class Actor:
     links: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class PartialDate:
     """A date known to the year, the month or the day; the precision is kept and shown."""
 
@@ -69,7 +70,7 @@ class PartialDate:
         return f"{self.day} {_MONTHS[self.month - 1]} {self.year}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """A verified stretch of the article: paragraph number (0-based) and character offsets in it."""
 
@@ -78,7 +79,7 @@ class Span:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     """One paragraph of article text; `heading` for a short line that titles a section."""
 
@@ -86,7 +87,7 @@ class Paragraph:
     heading: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """An actor's name or alias found in the article, with the sentence around it."""
 
@@ -95,7 +96,7 @@ class Mention:
     sentence: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quote:
     """A direct quote, verified against the article; `spans` locate each part of it."""
 
@@ -116,7 +117,7 @@ class Quote:
         return self.spans[0].paragraph
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     """An assertion with its status and, optionally, grade, likelihood and verified evidence."""
 
@@ -130,7 +131,7 @@ class Claim:
     spans: tuple[Span, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     """Something that happened on a (partial) date, with the actors involved."""
 
@@ -139,7 +140,7 @@ class Event:
     actors: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Relation:
     """A directed, typed link between two actors, as one briefing states it."""
 
@@ -149,7 +150,7 @@ class Relation:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Involvement:
     """An actor that matters in a briefing, with its role there."""
 
@@ -157,7 +158,7 @@ class Involvement:
     role: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """Where the article came from."""
 
@@ -165,16 +166,38 @@ class Source:
     url: str = ""
 
 
-@dataclass(frozen=True, eq=False)  # one object per slug: identity is equality, and cheap
+@dataclass(frozen=True, slots=True)
+class Presence:
+    """How one actor is present in a briefing: its role, whether the annotation names it
+    (involved) or only the article does (mentioned), and the sentences that mention it."""
+
+    actor: str
+    role: str
+    involved: bool
+    sentences: tuple[str, ...]  # at most MAX_CONTEXT
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """The verified article of a briefing: its paragraphs and where actors are mentioned.
+
+    Only the briefing's own page shows it, so it is kept apart from the Briefing, which every
+    other page draws on and which a large site holds thousands of.
+    """
+
+    paragraphs: tuple[Paragraph, ...]
+    mentions: tuple[Mention, ...] = ()
+
+
+@dataclass(frozen=True, eq=False, slots=True)  # one object per slug: identity is equality
 class Briefing:
-    """One annotated article and everything verified about it."""
+    """One annotated article and everything verified about it, but the article text itself."""
 
     slug: str
     title: str
     date: dt.date
     source: Source
     summary: str
-    paragraphs: tuple[Paragraph, ...]
     key_points: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     actors: tuple[Involvement, ...] = ()
@@ -182,8 +205,7 @@ class Briefing:
     claims: tuple[Claim, ...] = ()
     events: tuple[Event, ...] = ()
     relations: tuple[Relation, ...] = ()
-    mentions: tuple[Mention, ...] = ()
-    fingerprint: str = ""  # a hash of the sources this briefing was verified from
+    presences: tuple[Presence, ...] = ()  # every actor present, by id
 
     @property
     def date_label(self) -> str:
@@ -198,7 +220,7 @@ class Briefing:
         return ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuoteRef:
     """A quote together with the briefing it comes from."""
 
@@ -206,7 +228,7 @@ class QuoteRef:
     quote: Quote
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClaimRef:
     """A claim together with the briefing it comes from."""
 
@@ -214,7 +236,7 @@ class ClaimRef:
     claim: Claim
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventRef:
     """An event together with the briefing it comes from."""
 
@@ -222,7 +244,7 @@ class EventRef:
     event: Event
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RelationRef:
     """A relation with every briefing that states it."""
 
@@ -230,14 +252,27 @@ class RelationRef:
     briefings: tuple[Briefing, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Appearance:
     """How an actor appears in one briefing: role if involved, sentences if mentioned."""
 
     briefing: Briefing
-    role: str
-    involved: bool
-    sentences: tuple[str, ...]
+    presence: Presence
+
+    @property
+    def role(self) -> str:
+        """The actor's role in the briefing, or an empty string."""
+        return self.presence.role
+
+    @property
+    def involved(self) -> bool:
+        """True when the annotation names the actor, not only the article."""
+        return self.presence.involved
+
+    @property
+    def sentences(self) -> tuple[str, ...]:
+        """The sentences of the article that mention the actor."""
+        return self.presence.sentences
 
 
 @dataclass(frozen=True)
@@ -279,10 +314,10 @@ def build_site(actors: dict[str, Actor], briefings: list[Briefing]) -> Site:
                 claims_by_actor[claim.by].append(ClaimRef(briefing, claim))
         for tag in briefing.tags:
             tags[tag].append(briefing)
-        present = _appearances(briefing)
-        for actor_id, appearance in present.items():
-            appearances[actor_id].append(appearance)
-            together[actor_id].update(other for other in present if other != actor_id)
+        present = [presence.actor for presence in briefing.presences]
+        for presence in briefing.presences:
+            appearances[presence.actor].append(Appearance(briefing, presence))
+            together[presence.actor].update(present)  # itself too: left out below
         for relation in briefing.relations:
             key = Relation(relation.source, relation.type, relation.target)
             if briefing not in stated[key]:
@@ -304,7 +339,8 @@ def build_site(actors: dict[str, Actor], briefings: list[Briefing]) -> Site:
         appearances={k: tuple(v) for k, v in appearances.items()},
         relations=relations,
         co_actors={
-            k: tuple(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_CO_ACTORS])
+            k: tuple(sorted(((other, n) for other, n in c.items() if other != k),
+                            key=lambda kv: (-kv[1], kv[0]))[:MAX_CO_ACTORS])
             for k, c in together.items()
         },
         tags={k: tuple(v) for k, v in sorted(tags.items())},
@@ -325,29 +361,37 @@ def _first_note(relation: Relation, briefings: list[Briefing]) -> Relation:
     return relation
 
 
-def _appearances(briefing: Briefing) -> dict[str, Appearance]:
+def presences(
+    involvements: tuple[Involvement, ...],
+    quotes: tuple[Quote, ...],
+    claims: tuple[Claim, ...],
+    events: tuple[Event, ...],
+    relations: tuple[Relation, ...],
+    article: Article,
+) -> tuple[Presence, ...]:
     """Every actor present in a briefing: involved, quoted, claiming, in events or mentioned."""
     sentences: dict[str, list[str]] = defaultdict(list)
-    for mention in briefing.mentions:
-        if briefing.paragraphs[mention.span.paragraph].heading:
+    for mention in article.mentions:
+        if article.paragraphs[mention.span.paragraph].heading:
             continue  # a section title is no context
-        if mention.sentence not in sentences[mention.actor]:
-            sentences[mention.actor].append(mention.sentence)
-    involved = {i.actor: i.role for i in briefing.actors}
+        found = sentences[mention.actor]
+        if len(found) < MAX_CONTEXT and mention.sentence not in found:
+            found.append(mention.sentence)
+    involved = {i.actor: i.role for i in involvements}
     referenced = set(involved)
-    referenced.update(q.speaker for q in briefing.quotes)
-    referenced.update(c.by for c in briefing.claims if c.by)
-    for event in briefing.events:
+    referenced.update(q.speaker for q in quotes)
+    referenced.update(c.by for c in claims if c.by)
+    for event in events:
         referenced.update(event.actors)
-    for relation in briefing.relations:
+    for relation in relations:
         referenced.update((relation.source, relation.target))
-    everyone = referenced | set(sentences)
-    return {
-        actor_id: Appearance(
-            briefing=briefing,
+    everyone = referenced | set(sentences)  # not an actor named only in a section title
+    return tuple(
+        Presence(
+            actor=actor_id,
             role=involved.get(actor_id, ""),
             involved=actor_id in referenced,
             sentences=tuple(sentences.get(actor_id, ())),
         )
         for actor_id in sorted(everyone)
-    }
+    )

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
+import datetime as dt
 import fcntl
 import gc
+import hashlib
 import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import jinja2
 import yaml
@@ -34,6 +34,7 @@ from generator.model import Briefing, Site, build_site
 from generator.problems import ContentError, Problem
 from generator.textmatch import MentionFinder
 
+T = TypeVar("T")
 LOCK_FILE = ".briefings-lock"
 SEEDS_VARIABLE = "BRIEFINGS_SEEDS"
 TEMPLATES_VARIABLE = "BRIEFINGS_TEMPLATES"
@@ -100,154 +101,80 @@ def _no_progress(stage: str, done: int, total: int) -> None:
     pass
 
 
+@dataclass
+class Report(write.WriteReport):
+    """What a run changed in the output, and the date of the newest briefing."""
+
+    newest: dt.date | None = None
+
+
+class Sink(Protocol):
+    """Where rendered pages go: docs/ through a write transaction, or memory."""
+
+    def unchanged(self, path: str, fingerprint: str) -> bool:
+        """True when the page is already there as rendered from inputs with this fingerprint."""
+
+    def add(self, path: str, fingerprint: str, data: bytes, sha: str) -> None:
+        """Take a rendered page: its UTF-8 bytes and their sha256."""
+
+
+@dataclass
+class _Folder:
+    """Pages for a folder: staged by a write transaction, fingerprints kept in the cache."""
+
+    folder: Path
+    store: Cache
+    update: write.Update
+    kept: list[str] = field(default_factory=list)
+    fingerprints: dict[str, str] = field(default_factory=dict)
+
+    def unchanged(self, path: str, fingerprint: str) -> bool:
+        if self.store.page_unchanged(self.folder, path, fingerprint):
+            self.kept.append(path)
+            return True
+        return False
+
+    def add(self, path: str, fingerprint: str, data: bytes, sha: str) -> None:
+        self.update.add(path, data, sha)
+        self.fingerprints[path] = fingerprint
+
+
+@dataclass
+class _Memory:
+    """Pages kept as text, for callers that look at them without writing them."""
+
+    pages: dict[str, str] = field(default_factory=dict)
+
+    def unchanged(self, path: str, fingerprint: str) -> bool:
+        return False
+
+    def add(self, path: str, fingerprint: str, data: bytes, sha: str) -> None:
+        self.pages[path] = data.decode("utf-8")
+
+
 def check(
     settings: Settings, store: Cache | None = None, progress: Progress = _no_progress
 ) -> tuple[Site | None, list[Problem]]:
-    """Load and validate all content; the site is None when there are errors.
+    """Load and validate all content, writing nothing; the site is None when there are errors.
 
-    With a cache, a briefing whose annotation, article and the actor names are unchanged
-    is taken from the last run instead of being read, parsed and verified again.
+    With a cache, a briefing whose annotation, article and actor registry are unchanged is
+    taken from the last run instead of being read, parsed and verified again.
     """
-    store = store if store is not None else Cache()
-    found = load.discover(settings.seeds, settings.root)
-    problems = list(found.problems)
-    actors_source, actors_node, actor_problems = load.read_actors(found.actors, settings.root)
-    problems.extend(actor_problems)
-    registry = validate.check_actors(actors_source, actors_node, problems)
-    finder = MentionFinder(registry.names)
-    names_key = fingerprint(sorted(registry.names.items()))
-    briefings: list[Briefing] = []
-    references: list[validate.Reference] = []
-    fresh: dict[str, tuple[str, Any]] = {}
-    keys = {
-        entry.slug: fingerprint(
-            names_key,
-            store.file_hash(entry.annotation),
-            store.file_hash(entry.article) if entry.article else None,
-        )
-        for entry in found.briefings
-    }
-    todo = [e for e in found.briefings
-            if store.briefings.get(e.slug, ("",))[0] != keys[e.slug]]
-    checked = dict(_check_all(todo, settings.root, finder, keys, progress))
-    for entry in found.briefings:
-        key = keys[entry.slug]
-        result = checked[entry.slug] if entry.slug in checked else store.briefings[entry.slug][1]
-        fresh[entry.slug] = (key, result)
-        briefing, briefing_problems, briefing_references = result
-        problems.extend(briefing_problems)
-        references.extend(briefing_references)
-        if briefing is not None:
-            briefings.append(briefing)
-    store.set_briefings(fresh)
-    validate.check_references(references, registry, problems)
-    problems.sort()
-    if any(p.is_error for p in problems):
-        return None, problems
-    return build_site(registry.actors, briefings), problems
-
-
-_Result = tuple[Briefing | None, list[Problem], list[validate.Reference]]
-PARALLEL_FROM = 150  # below this many items, starting a second process costs more than it saves
-_JOB: Callable[[int], tuple[str, Any]] | None = None
-
-
-def _map(
-    job: Callable[[int], tuple[str, Any]], count: int, stage: str, progress: Progress
-) -> Iterator[tuple[str, Any]]:
-    """Run `job(0) .. job(count - 1)`, on every core when there are many.
-
-    Workers are forked, so they inherit the job with its templates, closures and mention
-    automaton instead of having them pickled; only results travel back. A process with
-    threads (the preview server) never forks.
-    """
-    workers = min(os.cpu_count() or 1, 4)
-    if count < PARALLEL_FROM or workers < 2 or threading.active_count() > 1:
-        for number in range(count):
-            yield job(number)
-            if (number + 1) % 200 == 0 or number + 1 == count:
-                progress(stage, number + 1, count)
-        return
-    global _JOB
-    _JOB = job
     try:
-        context = multiprocessing.get_context("fork")
-        chunks = [list(range(i, count, workers)) for i in range(workers)]
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            done = 0
-            for results in pool.map(_run_chunk, chunks):
-                done += len(results)
-                progress(stage, done, count)
-                yield from results
-    finally:
-        _JOB = None
-
-
-def _run_chunk(indexes: list[int]) -> list[tuple[str, Any]]:
-    assert _JOB is not None
-    return [_JOB(i) for i in indexes]
-
-
-def _check_all(
-    entries: list[load.BriefingEntry],
-    root: Path,
-    finder: MentionFinder,
-    keys: dict[str, str],
-    progress: Progress,
-) -> Iterator[tuple[str, _Result]]:
-    """Check briefings: each stands alone once the actor registry is known."""
-    def job(i: int) -> tuple[str, _Result]:
-        entry = entries[i]
-        return entry.slug, _check_briefing(entry, root, finder, keys[entry.slug])
-
-    return _map(job, len(entries), "checked", progress)
-
-
-def _render_all(plans: list[render.PagePlan], progress: Progress) -> Iterator[tuple[str, str]]:
-    """Render pages: each plan carries everything its page needs."""
-    def job(i: int) -> tuple[str, str]:
-        return plans[i].path, plans[i].render()
-
-    return _map(job, len(plans), "rendered", progress)
-
-
-def _template_problem(settings: Settings, exc: jinja2.TemplateError) -> Problem:
-    """A template mistake, located in the template as far as Jinja tells."""
-    filename = getattr(exc, "filename", None)
-    line = getattr(exc, "lineno", None) or 0
-    if filename is None:  # an undefined name: the template's frame is in the traceback
-        frame = exc.__traceback__
-        while frame is not None:
-            code = frame.tb_frame.f_code.co_filename
-            if code.endswith(".j2"):
-                filename, line = code, frame.tb_lineno
-            frame = frame.tb_next
-    where = settings.rel(Path(filename)) if filename else settings.rel(settings.templates)
-    return Problem(where, line, 0, f"template error: {exc.message or exc}; "
-                                   "check the names used in the template")
-
-
-def _check_briefing(
-    entry: load.BriefingEntry, root: Path, finder: MentionFinder, key: str
-) -> tuple[Briefing | None, list[Problem], list[validate.Reference]]:
-    files, problems = load.read_briefing(entry, root)
-    if files is None:
-        return None, problems, []
-    briefing, references = validate.check_briefing(files, finder, problems)
-    if briefing is not None:
-        briefing = dataclasses.replace(briefing, fingerprint=key)
-    return briefing, problems, references
+        site, problems = _produce(settings, store or Cache(), None, progress)
+    except ContentError as exc:
+        return None, exc.problems
+    return site, problems
 
 
 def render_pages(settings: Settings) -> tuple[dict[str, str] | None, list[Problem]]:
     """Check the content and render every page in memory, writing nothing."""
-    site, problems = check(settings)
-    if site is None:
-        return None, problems
-    if not settings.templates.is_dir():
-        return None, [*problems, Problem(settings.rel(settings.templates), 0, 0,
-                                         "templates folder not found")]
-    return render.render_site(site, settings.templates, settings.directory_urls), problems
+    sink = _Memory()
+    try:
+        _, problems = _produce(settings, Cache(), sink, _no_progress)
+    except ContentError as exc:
+        return None, exc.problems
+    return sink.pages, problems
 
 
 def generate(
@@ -257,7 +184,7 @@ def generate(
     folder: Path | None = None,
     progress: Progress = _no_progress,
     store: Cache | None = None,
-) -> write.WriteReport:
+) -> Report:
     """Check, render and write the pages into docs/ (or `folder`); on errors raise ContentError.
 
     Only pages whose inputs changed since the last run are rendered, and only pages whose
@@ -279,7 +206,8 @@ def generate(
             and output_stats(target, list(last.outputs)) == last.outputs
             and not recovered
         ):
-            return write.WriteReport(unchanged=len(last.outputs) - 1, problems=list(last.problems))
+            return Report(unchanged=len(last.outputs) - 1, problems=list(last.problems),
+                          newest=last.newest)
         save_summary(settings.root, None)
         owned = store is None  # a caller's own store stays in its memory, unsaved
         store = load_cache(settings.root) if store is None else store
@@ -296,37 +224,247 @@ def generate(
         outputs = output_stats(target, files)
         if outputs is not None:
             save_summary(settings.root, Summary(signature, str(target), outputs,
-                                                [p for p in report.problems if not p.is_error]))
+                                                [p for p in report.problems if not p.is_error],
+                                                report.newest))
         return report
 
 
-def _generate(
-    settings: Settings, store: Cache, target: Path, progress: Progress
-) -> write.WriteReport:
-    site, problems = check(settings, store, progress)
-    if site is None:
-        raise ContentError(problems)
-    if not settings.templates.is_dir():
-        raise ContentError([*problems, Problem(settings.rel(settings.templates), 0, 0,
-                                               "templates folder not found")])
-    plans = render.plan_site(site, settings.templates, settings.directory_urls)
-    kept = [p.path for p in plans if store.page_unchanged(target, p.path, p.fingerprint)]
-    unchanged = set(kept)
+def _generate(settings: Settings, store: Cache, target: Path, progress: Progress) -> Report:
+    sink = _Folder(target, store, write.Update(target, settings.rel(target)))
     try:
-        pages = dict(_render_all([p for p in plans if p.path not in unchanged], progress))
-    except jinja2.TemplateError as exc:
-        raise ContentError([*problems, _template_problem(settings, exc)]) from None
-    report = write.write_pages(target, pages, settings.rel(target), unchanged=kept)
-    report.problems = sorted(problems + report.problems)
+        site, problems = _produce(settings, store, sink, progress)
+    except BaseException:
+        sink.update.abort()
+        raise
+    written = sink.update.commit(unchanged=sink.kept)
+    report = Report(written.written, written.unchanged + len(sink.kept), written.removed,
+                    sorted(problems + written.problems))
     if any(p.is_error for p in report.problems):
         raise ContentError(report.problems)
-    report.unchanged += len(kept)
-    for plan in plans:
-        if plan.path in pages:
-            store.record_page(target, plan.path, plan.fingerprint)
-    store.forget_pages(target, {plan.path for plan in plans})
+    assert site is not None
+    report.newest = site.briefings[0].date if site.briefings else None
+    for path, page_fingerprint in sink.fingerprints.items():
+        store.record_page(target, path, page_fingerprint)
+    store.forget_pages(target, {*sink.fingerprints, *sink.kept})
     progress("written", len(report.written), len(report.written))
     return report
+
+
+@dataclass(slots=True)
+class _Checked:
+    """What checking one briefing gave: its result to cache and, if rendered, its page."""
+
+    slug: str
+    key: str
+    briefing: Briefing | None
+    problems: list[Problem]
+    page: tuple[str, str, bytes, str] | None = None  # path, fingerprint, bytes, sha256
+    template_problem: Problem | None = None  # the page could not be rendered
+
+
+def _produce(
+    settings: Settings, store: Cache, sink: Sink | None, progress: Progress
+) -> tuple[Site, list[Problem]]:
+    """Check all content and, with a sink, render into it every page it does not have yet.
+
+    Briefings are checked in worker processes, each rendering its briefing's page as soon as
+    it is verified: the article is never held beyond that. The other pages are rendered from
+    the site, which holds every briefing without its article. Raises ContentError (having
+    sent nothing further to the sink) when the content has errors.
+    """
+    found = load.discover(settings.seeds, settings.root)
+    problems = list(found.problems)
+    registry = _registry(settings, found.actors, store, problems)
+    renderer: render.Renderer | None = None
+    salt = ""
+    if sink is not None:
+        if not settings.templates.is_dir():
+            raise ContentError([*problems, Problem(settings.rel(settings.templates), 0, 0,
+                                                   "templates folder not found")])
+        renderer = render.Renderer(settings.templates, settings.directory_urls)
+        salt = render.page_salt(settings.templates, settings.directory_urls)
+    actors = registry.actors
+    registry_key = fingerprint(sorted(registry.names.items()), sorted(actors),
+                               sorted(registry.broken))
+    renders = renderer is not None and not any(p.is_error for p in problems)
+    briefings: list[Briefing] = []
+    todo: list[tuple[load.BriefingEntry, str]] = []
+    for entry in found.briefings:
+        key = fingerprint(registry_key, store.file_hash(entry.annotation),
+                          store.file_hash(entry.article) if entry.article else None)
+        cached = store.result(entry.slug, key)
+        if cached is None:
+            todo.append((entry, key))
+            continue
+        briefing, briefing_problems = cached
+        if briefing is not None and renders and sink is not None and not sink.unchanged(
+                render.briefing_page(entry.slug),
+                render.briefing_fingerprint(salt, briefing, key, actors)):
+            todo.append((entry, key))  # the page must be rendered again: read the article
+            continue
+        problems.extend(briefing_problems)
+        if briefing is not None:
+            briefings.append(briefing)
+    finder = MentionFinder(registry.names)
+    if renderer is not None:
+        renderer.compile_all()
+
+    def job(i: int) -> _Checked:
+        entry, key = todo[i]
+        return _check_briefing(settings, entry, key, registry, finder,
+                               renderer if renders else None, salt)
+
+    template_problems: set[Problem] = set()  # one template error fails every page: say it once
+    for checked in _map(job, len(todo), "checked", progress):
+        if checked.template_problem is not None:
+            template_problems.add(checked.template_problem)
+            continue
+        store.record(checked.slug, checked.key, (checked.briefing, checked.problems))
+        problems.extend(checked.problems)
+        if checked.briefing is not None:
+            briefings.append(checked.briefing)
+        if checked.page is not None and sink is not None:
+            sink.add(*checked.page)
+    store.keep_results({entry.slug for entry in found.briefings})
+    problems = sorted(problems + list(template_problems))
+    if any(p.is_error for p in problems):
+        raise ContentError(problems)
+    site = build_site(actors, briefings)
+    if sink is None or renderer is None:
+        return site, problems
+    plans = [plan for plan in render.plan_site(site, renderer, salt)
+             if not sink.unchanged(plan.path, plan.fingerprint)]
+
+    def render_job(i: int) -> tuple[str, str, bytes, str] | Problem:
+        try:
+            text = plans[i].render()
+        except jinja2.TemplateError as exc:
+            return _template_problem(settings, exc)
+        return _encoded(plans[i].path, plans[i].fingerprint, text)
+
+    for page in _map(render_job, len(plans), "rendered", progress):
+        if isinstance(page, Problem):
+            template_problems.add(page)
+        else:
+            sink.add(*page)
+    if template_problems:
+        raise ContentError(sorted(problems + list(template_problems)))
+    return site, problems
+
+
+def _encoded(path: str, page_fingerprint: str, text: str) -> tuple[str, str, bytes, str]:
+    data = text.encode("utf-8")
+    return path, page_fingerprint, data, hashlib.sha256(data).hexdigest()
+
+
+def _registry(settings: Settings, path: Path | None, store: Cache,
+              problems: list[Problem]) -> validate.Registry:
+    """The checked actor registry, taken from the cache while actors.yaml is unchanged."""
+    if path is None:
+        return validate.check_actors(None, None, problems)
+    key = fingerprint(str(path), store.file_hash(path))
+    cached = store.actors(key)
+    registry: validate.Registry
+    found: list[Problem]
+    if cached is not None:
+        registry, found = cached
+    else:
+        found = []
+        source, node, read_problems = load.read_actors(path, settings.root)
+        found.extend(read_problems)
+        registry = validate.check_actors(source, node, found)
+        store.record_actors(key, (registry, found))
+    problems.extend(found)
+    return registry
+
+
+def _check_briefing(
+    settings: Settings,
+    entry: load.BriefingEntry,
+    key: str,
+    registry: validate.Registry,
+    finder: MentionFinder,
+    renderer: render.Renderer | None,
+    salt: str,
+) -> _Checked:
+    """Read, validate and verify one briefing; render its page when it has no error."""
+    files, problems = load.read_briefing(entry, settings.root)
+    if files is None:
+        return _Checked(entry.slug, key, None, problems)
+    checked, references = validate.check_briefing(files, finder, problems)
+    validate.check_references(references, registry, problems)
+    if checked is None or any(p.is_error for p in problems):
+        return _Checked(entry.slug, key, None, problems)
+    briefing, article = checked
+    page = None
+    if renderer is not None:
+        try:
+            text = renderer.briefing(briefing, article, registry.actors)
+        except jinja2.TemplateError as exc:
+            return _Checked(entry.slug, key, briefing, problems,
+                            template_problem=_template_problem(settings, exc))
+        page = _encoded(render.briefing_page(briefing.slug), render.briefing_fingerprint(
+            salt, briefing, key, registry.actors), text)
+    return _Checked(entry.slug, key, briefing, problems, page)
+
+
+PARALLEL_FROM = 150  # below this many items, starting a second process costs more than it saves
+_JOB: Callable[[int], Any] | None = None
+
+
+def _map(job: Callable[[int], T], count: int, stage: str, progress: Progress) -> Iterator[T]:
+    """Run `job(0) .. job(count - 1)`, on every core when there are many; results unordered.
+
+    Workers are forked, so they inherit the job with its templates, closures and mention
+    automaton instead of having them pickled; only results travel back, each as soon as it
+    is ready. A process with threads (the preview server) never forks.
+    """
+    workers = min(os.cpu_count() or 1, 4)
+    if count < PARALLEL_FROM or workers < 2 or threading.active_count() > 1:
+        for number in range(count):
+            yield job(number)
+            if (number + 1) % 200 == 0 or number + 1 == count:
+                progress(stage, number + 1, count)
+        return
+    global _JOB
+    _JOB = job
+    try:
+        context = multiprocessing.get_context("fork")
+        chunk = max(1, min(32, count // (workers * 16)))
+        with context.Pool(workers, initializer=_start_worker) as pool:
+            for done, result in enumerate(pool.imap_unordered(_run_job, range(count), chunk), 1):
+                yield result
+                if done % 200 == 0 or done == count:
+                    progress(stage, done, count)
+    finally:
+        _JOB = None
+
+
+def _start_worker() -> None:
+    # What the worker inherited stays as it is; what it makes and drops is collected.
+    gc.freeze()
+    gc.enable()
+
+
+def _run_job(index: int) -> Any:
+    assert _JOB is not None
+    return _JOB(index)
+
+
+def _template_problem(settings: Settings, exc: jinja2.TemplateError) -> Problem:
+    """A template mistake, located in the template as far as Jinja tells."""
+    filename = getattr(exc, "filename", None)
+    line = getattr(exc, "lineno", None) or 0
+    if filename is None:  # an undefined name: the template's frame is in the traceback
+        frame = exc.__traceback__
+        while frame is not None:
+            code = frame.tb_frame.f_code.co_filename
+            if code.endswith(".j2"):
+                filename, line = code, frame.tb_lineno
+            frame = frame.tb_next
+    where = settings.rel(Path(filename)) if filename else settings.rel(settings.templates)
+    return Problem(where, line, 0, f"template error: {exc.message or exc}; "
+                                   "check the names used in the template")
 
 
 @contextlib.contextmanager

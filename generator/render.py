@@ -227,19 +227,38 @@ class Renderer:
         """Render one template as the page at docs-relative path `page`."""
         return self.env.get_template(template).render(page=page, **values)
 
-    def article(self, briefing: model.Briefing, names: dict[str, str]) -> list[Markup]:
+    def compile_all(self) -> None:
+        """Compile every template now, so worker processes inherit them compiled."""
+        for name in self.env.list_templates(filter_func=lambda name: name.endswith(".j2")):
+            self.env.get_template(name)
+
+    def briefing(self, briefing: model.Briefing, article: model.Article,
+                 actors: dict[str, model.Actor]) -> str:
+        """The page of one briefing, with its article."""
+        names = {p.actor: actors[p.actor].name for p in briefing.presences}
+        return self.render(
+            "briefing.md.j2", briefing_page(briefing.slug),
+            briefing=briefing,
+            paragraphs=article.paragraphs,
+            article=self.article(briefing, article, names),
+            claims=[model.ClaimRef(briefing, claim) for claim in briefing.claims],
+            actors=actors,
+        )
+
+    def article(self, briefing: model.Briefing, article: model.Article,
+                names: dict[str, str]) -> list[Markup]:
         """The article's paragraphs as escaped HTML with quotes highlighted, mentions linked."""
-        pieces: list[list[Piece]] = [[] for _ in briefing.paragraphs]
+        pieces: list[list[Piece]] = [[] for _ in article.paragraphs]
         for quote in briefing.quotes:
             for span in quote.spans:
                 pieces[span.paragraph].append(Piece(span.start, span.end, "quote", quote.anchor))
-        for mention in briefing.mentions:
+        for mention in article.mentions:
             span = mention.span
             pieces[span.paragraph].append(Piece(span.start, span.end, "mention", mention.actor))
         page = briefing_page(briefing.slug)
         return [
             markup_paragraph(p.text, pieces[i], lambda target: self.link(page, target), names)
-            for i, p in enumerate(briefing.paragraphs)
+            for i, p in enumerate(article.paragraphs)
         ]
 
 
@@ -265,17 +284,6 @@ def _display(actor: model.Actor) -> tuple[str, str, str, str]:
     return (actor.id, actor.name, actor.kind, actor.title)
 
 
-def _briefing_refs(briefing: model.Briefing) -> set[str]:
-    ids = {i.actor for i in briefing.actors} | {q.speaker for q in briefing.quotes}
-    ids.update(c.by for c in briefing.claims if c.by)
-    ids.update(m.actor for m in briefing.mentions)
-    for event in briefing.events:
-        ids.update(event.actors)
-    for relation in briefing.relations:
-        ids.update((relation.source, relation.target))
-    return ids
-
-
 def templates_key(templates: Path) -> str:
     """A hash of every template: a changed template means every page is rendered again."""
     return fingerprint(*(
@@ -284,12 +292,50 @@ def templates_key(templates: Path) -> str:
     ))
 
 
-def plan_site(site: model.Site, templates: Path, directory_urls: bool = True) -> list[PagePlan]:
-    """Every page of the site, in a stable order, each with its fingerprint."""
-    renderer = Renderer(templates, directory_urls)
-    salt = (templates_key(templates), directory_urls)
+def page_salt(templates: Path, directory_urls: bool) -> str:
+    """What every page's fingerprint starts from: the templates and the link style."""
+    return fingerprint(templates_key(templates), directory_urls)
+
+
+def briefing_fingerprint(salt: str, briefing: model.Briefing, source_key: str,
+                         actors: dict[str, model.Actor]) -> str:
+    """The fingerprint of a briefing's page: its sources and how it shows each actor."""
+    return fingerprint(salt, briefing_page(briefing.slug), source_key, tuple(
+        _display(actors[p.actor]) for p in briefing.presences if p.actor in actors))
+
+
+# What index pages show of each thing, as plain tuples: a page is rendered again when, and
+# only when, one of these changes.
+def _head(b: model.Briefing) -> tuple[str, str, int]:
+    return (b.slug, b.title, b.date.toordinal())
+
+
+def _row(b: model.Briefing) -> tuple[object, ...]:
+    return (b.slug, b.title, b.date.toordinal(), b.source.name)
+
+
+def _card(b: model.Briefing) -> tuple[object, ...]:
+    return (b.slug, b.title, b.date.toordinal(), b.source.name, b.summary, len(b.quotes), b.tags)
+
+
+def _quote(ref: model.QuoteRef) -> tuple[object, ...]:
+    q = ref.quote
+    return (_head(ref.briefing), q.number, q.speaker, q.text, q.context, q.paragraph)
+
+
+def _event(ref: model.EventRef) -> tuple[object, ...]:
+    e = ref.event
+    return (_head(ref.briefing), e.date.iso, e.text, e.actors)
+
+
+def _relation(ref: model.RelationRef) -> tuple[object, ...]:
+    r = ref.relation
+    return (r.source, r.type, r.target, r.note, tuple(_head(b) for b in ref.briefings))
+
+
+def plan_site(site: model.Site, renderer: Renderer, salt: str) -> list[PagePlan]:
+    """Every page of the site but the briefings' own, in a stable order, with fingerprints."""
     actors = site.actors
-    names = {actor_id: actor.name for actor_id, actor in actors.items()}
     common = {"site": site, "actors": actors}
     plans: list[PagePlan] = []
 
@@ -300,21 +346,9 @@ def plan_site(site: model.Site, templates: Path, directory_urls: bool = True) ->
 
         plans.append(PagePlan(path, fingerprint(salt, path, key), render))
 
-    def briefing_keys(briefings: Iterable[model.Briefing]) -> tuple[tuple[str, str], ...]:
-        return tuple((b.slug, b.fingerprint or repr(b)) for b in briefings)
-
     def displays(ids: Iterable[str]) -> tuple[tuple[str, str, str, str], ...]:
         return tuple(_display(actors[i]) for i in sorted(set(ids)) if i in actors)
 
-    for briefing in site.briefings:
-        plan(
-            briefing_page(briefing.slug),
-            (briefing_keys([briefing]), displays(_briefing_refs(briefing))),
-            "briefing.md.j2",
-            briefing=briefing,
-            article=partial(renderer.article, briefing, names),
-            claims=[model.ClaimRef(briefing, claim) for claim in briefing.claims],
-        )
     outgoing: dict[str, list[model.RelationRef]] = {}
     incoming: dict[str, list[model.RelationRef]] = {}
     for ref in site.relations:
@@ -323,25 +357,37 @@ def plan_site(site: model.Site, templates: Path, directory_urls: bool = True) ->
     for actor in actors.values():
         page = actor_page(actor.id)
         appearances = site.appearances.get(actor.id, ())
-        linked = [actor.affiliation, *(other for other, _ in site.co_actors.get(actor.id, ()))]
+        quotes = site.quotes_by_actor.get(actor.id, ())
+        claims = site.claims_by_actor.get(actor.id, ())
+        co_actors = site.co_actors.get(actor.id, ())
         relations = [*outgoing.get(actor.id, ()), *incoming.get(actor.id, ())]
+        linked = [actor.affiliation, *(other for other, _ in co_actors)]
         linked += [r.relation.source for r in relations] + [r.relation.target for r in relations]
+        key = (
+            repr(actor),
+            tuple((_head(a.briefing), a.presence.role, a.presence.involved, a.presence.sentences)
+                  for a in appearances),
+            tuple(_quote(ref) for ref in quotes),
+            tuple((_head(ref.briefing), ref.claim.text, ref.claim.status, ref.claim.grade,
+                   ref.claim.likelihood) for ref in claims),
+            tuple(_relation(ref) for ref in relations),
+            co_actors,
+            displays(linked),
+        )
         plan(
-            page,
-            (repr(actor), briefing_keys(a.briefing for a in appearances), displays(linked)),
-            "actor.md.j2",
+            page, key, "actor.md.j2",
             actor=actor,
-            quotes=site.quotes_by_actor.get(actor.id, ()),
-            claims=site.claims_by_actor.get(actor.id, ()),
+            quotes=quotes,
+            claims=claims,
             appearances=appearances,
             outgoing=outgoing.get(actor.id, ()),
             incoming=incoming.get(actor.id, ()),
-            co_actors=site.co_actors.get(actor.id, ()),
+            co_actors=co_actors,
             network=partial(diagram.ego_network, site, actor.id, relations,
                             partial(_actor_link, renderer, page)),
         )
     for tag, tagged in site.tags.items():
-        plan(tag_page(tag), (briefing_keys(tagged),), "tag.md.j2", tag=tag, tagged=tagged)
+        plan(tag_page(tag), tuple(_row(b) for b in tagged), "tag.md.j2", tag=tag, tagged=tagged)
     events_by_year: dict[int, list[model.EventRef]] = {}
     for event_ref in site.events:
         events_by_year.setdefault(event_ref.event.date.year, []).append(event_ref)
@@ -351,21 +397,19 @@ def plan_site(site: model.Site, templates: Path, directory_urls: bool = True) ->
     for year, events in events_by_year.items():
         plan(
             timeline_page(year),
-            (briefing_keys(dict.fromkeys(r.briefing for r in events)),
-             displays(a for r in events for a in r.event.actors)),
+            (tuple(_event(r) for r in events), displays(a for r in events for a in r.event.actors)),
             "timeline_year.md.j2", year=year, events=events,
         )
-    for year, quotes in quotes_by_year.items():
+    for year, said in quotes_by_year.items():
         plan(
             quotes_page(year),
-            (briefing_keys(dict.fromkeys(r.briefing for r in quotes)),
-             displays(r.quote.speaker for r in quotes)),
-            "quotes_year.md.j2", year=year, quotes=quotes,
+            (tuple(_quote(r) for r in said), displays(r.quote.speaker for r in said)),
+            "quotes_year.md.j2", year=year, quotes=said,
         )
     latest = site.briefings[:LATEST]
     counts = (len(site.briefings), len(actors), len(site.quotes), len(site.events))
-    plan(HOME, (briefing_keys(latest), counts), "home.md.j2", latest=latest)
-    plan(BRIEFINGS, (briefing_keys(site.briefings),), "briefings.md.j2")
+    plan(HOME, (tuple(_card(b) for b in latest), counts), "home.md.j2", latest=latest)
+    plan(BRIEFINGS, tuple(_row(b) for b in site.briefings), "briefings.md.j2")
     quote_counts = {k: len(v) for k, v in site.quotes_by_actor.items()}
     plan(
         ACTORS,
@@ -381,22 +425,20 @@ def plan_site(site: model.Site, templates: Path, directory_urls: bool = True) ->
     recent_events = site.events[-RECENT:]
     plan(
         TIMELINE,
-        (year_counts, briefing_keys(dict.fromkeys(r.briefing for r in recent_events)),
+        (year_counts, tuple(_event(r) for r in recent_events),
          displays(a for r in recent_events for a in r.event.actors)),
         "timeline.md.j2", years=year_counts[0], recent=recent_events[::-1],
     )
     recent_quotes = site.quotes[:RECENT]
     plan(
         QUOTES,
-        (year_counts, briefing_keys(dict.fromkeys(r.briefing for r in recent_quotes)),
+        (year_counts, tuple(_quote(r) for r in recent_quotes),
          displays(r.quote.speaker for r in recent_quotes)),
         "quotes.md.j2", years=year_counts[1], recent=recent_quotes,
     )
     plan(
         NETWORK,
-        # The network shows relations and, for each, the title and date of its briefings.
-        (tuple((r.relation, tuple((b.slug, b.title, b.date) for b in r.briefings))
-               for r in site.relations),
+        (tuple(_relation(r) for r in site.relations),
          displays(a for r in site.relations for a in (r.relation.source, r.relation.target))),
         "network.md.j2",
         network=partial(diagram.site_network, site, partial(_actor_link, renderer, NETWORK)),
@@ -410,8 +452,3 @@ def _actors_by_kind(site: model.Site) -> dict[str, list[model.Actor]]:
                      key=lambda a: (a.name.casefold(), a.id))
         for kind in model.ACTOR_KINDS
     }
-
-
-def render_site(site: model.Site, templates: Path, directory_urls: bool = True) -> dict[str, str]:
-    """Render every generated page: docs-relative path to Markdown text."""
-    return {plan.path: plan.render() for plan in plan_site(site, templates, directory_urls)}

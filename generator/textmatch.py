@@ -244,15 +244,28 @@ def _closest(article: ArticleText, part: str, position: int) -> Miss:
     return Miss(part, passage, round(alignment.score))
 
 
-def sentence_around(paragraph: str, start: int, end: int) -> str:
-    """The sentence of `paragraph` containing [start, end), trimmed to a readable length."""
+def sentence_around(
+    paragraph: str, start: int, end: int,
+    ends: dict[str, list[tuple[int, int]]] | None = None,
+) -> str:
+    """The sentence of `paragraph` containing [start, end), trimmed to a readable length.
+
+    `ends`, when given, keeps each paragraph's sentence ends for the next mention in it, so
+    a paragraph is split into sentences once.
+    """
+    if ends is None:
+        ends = {}
+    found = ends.get(paragraph)
+    if found is None:
+        found = ends[paragraph] = [(m.start(), m.end())
+                                       for m in _SENTENCE_END.finditer(paragraph)]
     begin = 0
     finish = len(paragraph)
-    for match in _SENTENCE_END.finditer(paragraph):
-        if match.end() <= start:
-            begin = match.end()
-        elif match.start() >= end - 1:
-            finish = match.start() + 1
+    for match_start, match_end in found:
+        if match_end <= start:
+            begin = match_end
+        elif match_start >= end - 1:
+            finish = match_start + 1
             break
     sentence = paragraph[begin:finish].strip()
     if len(sentence) > MAX_SENTENCE:

@@ -552,7 +552,7 @@ def _suggest_actor(value: str, ids: list[str], registry: Registry) -> str:
 
 def check_briefing(
     files: BriefingFiles, finder: MentionFinder, problems: list[Problem]
-) -> tuple[model.Briefing | None, list[Reference]]:
+) -> tuple[tuple[model.Briefing, model.Article] | None, list[Reference]]:
     """Validate one annotation against the contract and verify it against its article."""
     checker = Checker(files.annotation, problems)
     root = files.node
@@ -604,10 +604,19 @@ def check_briefing(
     assert isinstance(title, str) and isinstance(summary, str)
     assert isinstance(date, model.PartialDate) and isinstance(source, model.Source)
     sentences: dict[str, str] = {}  # one string per sentence, however many mentions share it
+    sentence_ends: dict[str, list[tuple[int, int]]] = {}
     mentions = tuple(
         model.Mention(actor_id, model.Span(number, start, end), sentences.setdefault(
-            sentence := sentence_around(article.paragraphs[number], start, end), sentence))
+            sentence := sentence_around(article.paragraphs[number], start, end,
+                                        sentence_ends), sentence))
         for actor_id, number, start, end in finder.find(article)
+    )
+    text = model.Article(
+        paragraphs=tuple(
+            model.Paragraph(text, heading)
+            for text, heading in zip(article.paragraphs, article.headings, strict=True)
+        ),
+        mentions=mentions,
     )
     briefing = model.Briefing(
         slug=files.slug,
@@ -615,10 +624,6 @@ def check_briefing(
         date=dt.date(date.year, date.month, date.day),
         source=source,
         summary=" ".join(summary.split()),
-        paragraphs=tuple(
-            model.Paragraph(text, heading)
-            for text, heading in zip(article.paragraphs, article.headings, strict=True)
-        ),
         key_points=key_points,
         tags=tuple(t for t in tags),
         actors=involvements,
@@ -626,9 +631,9 @@ def check_briefing(
         claims=claims,
         events=events,
         relations=relations,
-        mentions=mentions,
+        presences=model.presences(involvements, quotes, claims, events, relations, text),
     )
-    return briefing, checker.references
+    return (briefing, text), checker.references
 
 
 def escape_heavy(source: SourceFile) -> Problem | None:

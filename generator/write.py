@@ -195,105 +195,169 @@ def _apply(docs: Path, staging: Path, moves: list[str], deletes: dict[str, str])
 # --- writing --------------------------------------------------------------------------------
 
 
+class Update:
+    """One all-or-nothing update of docs/, fed a page at a time.
+
+    `add` checks each page as it comes and stages it if it changed, so a run never holds all
+    its pages in memory; `commit` removes what is no longer generated and puts everything in
+    place, or, when any page was refused, changes nothing. `abort` discards what was staged.
+    """
+
+    def __init__(self, docs: Path, label: str = "docs") -> None:
+        self.docs = docs
+        self.label = label
+        self.report = WriteReport()
+        self.hashes: dict[str, str] = {}  # every page added: its sha256
+        self.changes: list[str] = []  # the pages staged to replace what is on disk
+        self._touched: set[str] = set()  # pages an interrupted earlier run just completed
+        self._failed = False  # staging hit an error: nothing more is staged
+        self._staged = False  # whether this update made the staging folder
+        self._staging = docs / STAGING
+        self.manifest: dict[str, list[str]] = {}
+        if docs.is_symlink():
+            self._refuse(label, "refusing to write into a symlinked folder")
+            return
+        try:
+            recovered, self._touched = _recover(docs, label)
+        except OSError as exc:
+            self._refuse(f"{label}/{STAGING}", "could not finish or discard an interrupted "
+                         f"earlier run ({exc.strerror or exc})")
+            return
+        self.report.problems.extend(recovered)
+        self.manifest = read_manifest(docs)
+
+    def _refuse(self, where: str, message: str) -> None:
+        self.report.problems.append(Problem(where, 0, 0, message))
+        self._failed = True
+
+    @property
+    def refused(self) -> bool:
+        """True when a page was refused or could not be staged: the commit will change nothing."""
+        return self._failed or any(p.is_error for p in self.report.problems)
+
+    def add(self, rel: str, data: bytes, sha: str | None = None) -> None:
+        """Take one generated page (its bytes, and their sha256 if already known)."""
+        sha = sha or _sha(data)
+        self.hashes[rel] = sha
+        if self._failed:
+            return
+        target = _safe_target(self.docs, rel)
+        shown = f"{self.label}/{rel}"
+        if target is None:
+            self.report.problems.append(Problem(shown, 0, 0, "refusing to write outside the "
+                                                "docs folder or through a symlink"))
+            return
+        if target.exists():
+            if not target.is_file():
+                self.report.problems.append(Problem(shown, 0, 0,
+                                                    "refusing to overwrite: not a file"))
+                return
+            current = target.read_bytes()
+            if current == data:
+                self.report.unchanged += 1
+                return
+            if _sha(current) not in self.manifest.get(rel, []):
+                reason = ("it was edited by hand after it was generated; move the change into "
+                          "the YAML and delete the file" if rel in self.manifest else
+                          "it is a hand-written page; move or rename it")
+                self.report.problems.append(Problem(shown, 0, 0,
+                                                    f"refusing to overwrite: {reason}"))
+                return
+        try:
+            self._make_staging()
+            _create(self._staging / _STAGED_PAGES / rel, data)
+        except OSError as exc:  # a full disk, say: nothing is committed, so nothing changes
+            self._refuse(self.label, f"could not write the pages ({exc.strerror or exc}); "
+                         f"{self.label}/ was left as it was")
+            return
+        self.changes.append(rel)
+
+    def commit(self, unchanged: Iterable[str] = ()) -> WriteReport:
+        """Bring docs/ in line with the pages added; change nothing if any was refused.
+
+        `unchanged` names generated pages the caller knows are already on disk as they should
+        be (it did not render them again): they are kept, neither written nor removed.
+        """
+        report = self.report
+        kept = set(unchanged) - set(self.hashes)
+        if not self.refused and self._touched & kept:
+            report.problems.append(Problem(f"{self.label}/{STAGING}", 0, 0, "an interrupted "
+                                           "earlier run was completed just now; run the "
+                                           "command again"))
+        stale = self._stale(kept)
+        if self.refused:
+            self.abort()
+            return report
+        final = {rel: [sha] for rel, sha in self.hashes.items()}
+        for rel in kept:
+            final[rel] = self.manifest.get(rel) or [_sha((self.docs / rel).read_bytes())]
+        if not self.changes and not stale and final == self.manifest:
+            return report
+        try:
+            self._make_staging()
+            _commit_journal(self._staging, self.changes, stale, final)
+        except OSError as exc:  # a full disk, say: nothing was committed, so nothing changed
+            self.abort()
+            report.problems.append(Problem(self.label, 0, 0, f"could not write the pages "
+                                           f"({exc.strerror or exc}); {self.label}/ was left "
+                                           "as it was"))
+            return report
+        try:
+            _apply(self.docs, self._staging, self.changes, stale)
+        except OSError as exc:
+            report.problems.append(Problem(self.label, 0, 0, f"could not finish replacing the "
+                                           f"pages ({exc.strerror or exc}); the next run "
+                                           "finishes it"))
+            return report
+        report.written.extend(self.changes)
+        report.removed.extend(stale)
+        return report
+
+    def _make_staging(self) -> None:
+        if not self._staged:
+            self._staging.mkdir(parents=True)
+            self._staged = True
+
+    def abort(self) -> None:
+        """Throw away what was staged: docs/ stays as it was."""
+        if self._staged and not (self._staging / JOURNAL).exists():
+            shutil.rmtree(self._staging, ignore_errors=True)
+        self._staged = False
+
+    def _stale(self, kept: set[str]) -> dict[str, str]:
+        """The generated pages no longer generated, with their hashes; warn about edited ones."""
+        stale: dict[str, str] = {}
+        for rel, hashes in sorted(self.manifest.items()):
+            if rel in self.hashes or rel in kept:
+                continue
+            target = _safe_target(self.docs, rel)
+            if target is None or not target.is_file():
+                continue
+            sha = _sha(target.read_bytes())
+            if sha in hashes:
+                stale[rel] = sha
+            else:
+                self.report.problems.append(Problem(f"{self.label}/{rel}", 0, 0, "no longer "
+                                                    "generated but edited by hand; left in place",
+                                                    Severity.WARNING))
+        return stale
+
+
 def write_pages(
     docs: Path, pages: dict[str, str], label: str = "docs", *, unchanged: Iterable[str] = ()
 ) -> WriteReport:
-    """Bring docs/ in line with `pages`; refuse everything (write nothing) on any conflict.
-
-    `unchanged` names generated pages the caller knows are already on disk as they should be
-    (it did not render them again): they are kept, neither written nor counted nor removed.
-    """
-    report = WriteReport()
-    if docs.is_symlink():
-        report.problems.append(Problem(label, 0, 0, "refusing to write into a symlinked folder"))
-        return report
-    kept = set(unchanged) - set(pages)
-    try:
-        recovered, touched = _recover(docs, label)
-    except OSError as exc:
-        report.problems.append(Problem(f"{label}/{STAGING}", 0, 0, "could not finish or discard "
-                                       f"an interrupted earlier run ({exc.strerror or exc})"))
-        return report
-    report.problems.extend(recovered)
-    if touched & kept:
-        report.problems.append(Problem(f"{label}/{STAGING}", 0, 0, "an interrupted earlier run "
-                                       "was completed just now; run the command again"))
-        return report
-    manifest = read_manifest(docs)
-    encoded = {rel: text.encode("utf-8") for rel, text in pages.items()}
-    changes: dict[str, bytes] = {}
-    for rel, data in sorted(encoded.items()):
-        target = _safe_target(docs, rel)
-        shown = f"{label}/{rel}"
-        if target is None:
-            report.problems.append(Problem(shown, 0, 0, "refusing to write outside the docs "
-                                                         "folder or through a symlink"))
-            continue
-        if not target.exists():
-            changes[rel] = data
-            continue
-        if not target.is_file():
-            report.problems.append(Problem(shown, 0, 0, "refusing to overwrite: not a file"))
-            continue
-        current = target.read_bytes()
-        if current == data:
-            report.unchanged += 1
-            continue
-        if _sha(current) not in manifest.get(rel, []):
-            reason = ("it was edited by hand after it was generated; move the change into the "
-                      "YAML and delete the file" if rel in manifest else
-                      "it is a hand-written page; move or rename it")
-            report.problems.append(Problem(shown, 0, 0, f"refusing to overwrite: {reason}"))
-            continue
-        changes[rel] = data
-    stale: dict[str, str] = {}
-    for rel, hashes in sorted(manifest.items()):
-        if rel in encoded or rel in kept:
-            continue
-        target = _safe_target(docs, rel)
-        if target is None or not target.is_file():
-            continue
-        sha = _sha(target.read_bytes())
-        if sha in hashes:
-            stale[rel] = sha
-        else:
-            report.problems.append(Problem(f"{label}/{rel}", 0, 0, "no longer generated but edited "
-                                           "by hand; left in place", Severity.WARNING))
-    if any(p.is_error for p in report.problems):
-        return report
-    final = {rel: [_sha(data)] for rel, data in encoded.items()}
-    for rel in kept:
-        final[rel] = manifest.get(rel) or [_sha((docs / rel).read_bytes())]
-    if not changes and not stale and final == manifest:
-        return report
-    try:
-        _stage_and_commit(docs, changes, stale, final)
-    except OSError as exc:  # a full disk, say: nothing was committed, so nothing changed
-        shutil.rmtree(docs / STAGING, ignore_errors=True)
-        report.problems.append(Problem(label, 0, 0, f"could not write the pages "
-                                       f"({exc.strerror or exc}); {label}/ was left as it was"))
-        return report
-    try:
-        _apply(docs, docs / STAGING, list(changes), stale)
-    except OSError as exc:
-        report.problems.append(Problem(label, 0, 0, f"could not finish replacing the pages "
-                                       f"({exc.strerror or exc}); the next run finishes it"))
-        return report
-    report.written.extend(changes)
-    report.removed.extend(stale)
-    return report
+    """Bring docs/ in line with `pages`; refuse everything (write nothing) on any conflict."""
+    update = Update(docs, label)
+    for rel, text in sorted(pages.items()):
+        update.add(rel, text.encode("utf-8"))
+    return update.commit(unchanged)
 
 
-def _stage_and_commit(docs: Path, changes: dict[str, bytes], stale: dict[str, str],
-                      final: dict[str, list[str]]) -> None:
-    """Write the new pages and manifest into the staging folder, then commit the journal."""
-    staging = docs / STAGING
-    staging.mkdir(parents=True)
-    staged = staging / _STAGED_PAGES
-    for rel, data in changes.items():
-        _create(staged / rel, data)
+def _commit_journal(staging: Path, changes: list[str], stale: dict[str, str],
+                    final: dict[str, list[str]]) -> None:
+    """Write the new manifest beside the staged pages, then commit the journal."""
     _create(staging / _STAGED_MANIFEST, _manifest_bytes(final))
-    journal = {"version": _JOURNAL_VERSION, "write": list(changes), "delete": stale}
+    journal = {"version": _JOURNAL_VERSION, "write": changes, "delete": stale}
     pending = staging / f"{JOURNAL}.tmp"
     _create(pending, json.dumps(journal, indent=1).encode("utf-8"))
     _flush_to_disk()
