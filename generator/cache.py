@@ -60,6 +60,16 @@ def cache_file(root: Path) -> Path:
     return folder / f"{key}.sqlite"
 
 
+def compiled_templates(root: Path) -> Path | None:
+    """A folder for the compiled templates of the site at `root`, or None if none can be made."""
+    folder = cache_file(root).with_suffix(".templates")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder
+
+
 @dataclass(frozen=True, slots=True)
 class Stamp:
     """A file's identity on disk and the hash of its content."""
@@ -80,6 +90,7 @@ class Cache:
     # slug (or _ACTORS): (key, result); a result is unpickled the first time it is asked for
     _results: dict[str, tuple[str, Any]] = field(default_factory=dict)
     _pickled: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    _blobs: dict[str, bytes] = field(default_factory=dict)  # new results, pickled already
     # "folder\0page": (fingerprint, size, mtime_ns) of the page written there
     pages: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     _changed: dict[str, set[str]] = field(
@@ -125,16 +136,21 @@ class Cache:
             return None
         return found[1]
 
-    def record(self, name: str, key: str, result: Any) -> None:
-        """Remember `result` for `name` under `key`, replacing what was there."""
+    def record(self, name: str, key: str, result: Any, pickled: bytes | None = None) -> None:
+        """Remember `result` for `name` under `key`, replacing what was there.
+
+        `pickled`, when given, is `result` pickled already (by a worker process).
+        """
         self._pickled.pop(name, None)
         self._results[name] = (key, result)
         self._changed["results"].add(name)
+        if pickled is not None:
+            self._blobs[name] = pickled
 
     def keep_results(self, names: set[str]) -> None:
         """Forget the results of briefings no longer in the site."""
         for name in [n for n in (*self._results, *self._pickled)
-                     if n not in names and n != _ACTORS]:
+                     if n not in names and not n.startswith("\0")]:
             self._results.pop(name, None)
             self._pickled.pop(name, None)
             self._changed["results"].add(name)
@@ -146,6 +162,29 @@ class Cache:
     def record_actors(self, key: str, result: Any) -> None:
         """Remember the checked actor registry of actors.yaml with hash `key`."""
         self.record(_ACTORS, key, result)
+
+    def graph(self, folder: Path, state: str) -> dict[str, tuple[str, tuple[str, ...]]] | None:
+        """For the last successful write into `folder` with the same actor registry and
+        templates (`state`): each briefing's key and the pages that show it; else None."""
+        found: dict[str, tuple[str, tuple[str, ...]]] | None = self.result(
+            f"\0graph {folder}", state)
+        return found
+
+    def record_graph(self, folder: Path, state: str,
+                     graph: dict[str, tuple[str, tuple[str, ...]]]) -> None:
+        """Remember what a successful write into `folder` was made from."""
+        self.record(f"\0graph {folder}", state, graph)
+
+    def page_written(self, folder: Path, page: str) -> bool:
+        """True when the page on disk is still the one this cache saw written."""
+        recorded = self.pages.get(f"{folder}\0{page}")
+        if recorded is None:
+            return False
+        try:
+            info = (folder / page).stat()
+        except OSError:
+            return False
+        return (info.st_size, info.st_mtime_ns) == recorded[1:]
 
     def page_unchanged(self, folder: Path, page: str, fingerprint: str) -> bool:
         """True when the page on disk is the one rendered last time from the same inputs."""
@@ -218,11 +257,16 @@ def save_cache(root: Path, cache: Cache) -> None:
     changed = cache._changed
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        connection = _connect(path)
+        try:
+            connection = _connect(path)
+            row = connection.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()
+        except sqlite3.DatabaseError:  # not a database (any more): start a new one
+            path.unlink()
+            connection = _connect(path)
+            row = None
     except (OSError, sqlite3.Error):
         return
     try:
-        row = connection.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()
         connection.execute("BEGIN")
         if row is None or row[0] != cache.version:  # another version's cache: start afresh
             for table in ("stamps", "results", "pages"):
@@ -241,6 +285,7 @@ def save_cache(root: Path, cache: Cache) -> None:
         connection.close()
     for names in cache._changed.values():
         names.clear()
+    cache._blobs.clear()
 
 
 def _save_rows(connection: sqlite3.Connection, cache: Cache, changed: dict[str, set[str]]) -> None:
@@ -252,7 +297,8 @@ def _save_rows(connection: sqlite3.Connection, cache: Cache, changed: dict[str, 
     for name in changed["results"]:
         if name in cache._results:
             key, value = cache._results[name]
-            results.append((name, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
+            blob = cache._blobs.get(name) or pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            results.append((name, key, blob))
         elif name in cache._pickled:
             results.append((name, *cache._pickled[name]))
         else:

@@ -7,6 +7,7 @@ documents are refused. Every node keeps its line and column so later stages can 
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -14,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from slugify import slugify
 
 from generator.problems import Problem, Severity
 
@@ -438,10 +438,13 @@ def discover(seeds: Path, root: Path) -> Discovery:
         problems.append(Problem(rel(articles_dir), 0, 0, "missing: put articles in this folder"))
         return Discovery(actors_path, entries, problems)
     by_stem: dict[str, dict[str, Path]] = {}
-    for path in sorted(articles_dir.iterdir()):
-        if path.name.startswith("."):
+    with os.scandir(articles_dir) as listing:  # file types come with the listing: no stat
+        found = sorted((entry.name, entry.is_file(follow_symlinks=False)) for entry in listing)
+    for name, plain_file in found:
+        if name.startswith("."):
             continue
-        if path.is_symlink() or not path.is_file():
+        path = articles_dir / name
+        if not plain_file:
             problems.append(Problem(rel(path), 0, 0, "ignored: only plain files are read here",
                                     Severity.WARNING))
             continue
@@ -532,6 +535,13 @@ def shorten_slug(slug: str, limit: int) -> str:
     if slug[limit] != "-" and "-" in cut:
         cut = cut[: cut.rindex("-")]
     return cut.strip("-")
+
+
+def slugify(text: str) -> str:
+    """The lowercase slug of `text` (python-slugify), for suggestions in messages."""
+    from slugify import slugify as make_slug  # only messages and the actor check need it
+
+    return str(make_slug(text))
 
 
 def _slug_message(stem: str) -> str:

@@ -7,8 +7,9 @@ import datetime as dt
 import fcntl
 import gc
 import hashlib
-import multiprocessing
 import os
+import pickle
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from generator import load, render, validate, write
 from generator.cache import (
     Cache,
     Summary,
+    compiled_templates,
     fingerprint,
     input_signature,
     load_cache,
@@ -108,11 +110,20 @@ class Report(write.WriteReport):
     newest: dt.date | None = None
 
 
+Graph = dict[str, tuple[str, tuple[str, ...]]]  # slug: (the briefing's key, pages showing it)
+
+
 class Sink(Protocol):
     """Where rendered pages go: docs/ through a write transaction, or memory."""
 
     def unchanged(self, path: str, fingerprint: str) -> bool:
-        """True when the page is already there as rendered from inputs with this fingerprint."""
+        """True (and the page is kept) when it is there as rendered from these inputs."""
+
+    def keep(self, path: str) -> bool:
+        """True (and the page is kept) when it is there as it was last written."""
+
+    def graph(self, state: str) -> Graph | None:
+        """What the pages there were made from, if they were made in the same `state`."""
 
     def add(self, path: str, fingerprint: str, data: bytes, sha: str) -> None:
         """Take a rendered page: its UTF-8 bytes and their sha256."""
@@ -134,6 +145,15 @@ class _Folder:
             return True
         return False
 
+    def keep(self, path: str) -> bool:
+        if self.store.page_written(self.folder, path):
+            self.kept.append(path)
+            return True
+        return False
+
+    def graph(self, state: str) -> Graph | None:
+        return self.store.graph(self.folder, state)
+
     def add(self, path: str, fingerprint: str, data: bytes, sha: str) -> None:
         self.update.add(path, data, sha)
         self.fingerprints[path] = fingerprint
@@ -148,6 +168,12 @@ class _Memory:
     def unchanged(self, path: str, fingerprint: str) -> bool:
         return False
 
+    def keep(self, path: str) -> bool:
+        return False
+
+    def graph(self, state: str) -> Graph | None:
+        return None
+
     def add(self, path: str, fingerprint: str, data: bytes, sha: str) -> None:
         self.pages[path] = data.decode("utf-8")
 
@@ -161,20 +187,20 @@ def check(
     taken from the last run instead of being read, parsed and verified again.
     """
     try:
-        site, problems = _produce(settings, store or Cache(), None, progress)
+        produced = _produce(settings, store or Cache(), None, progress)
     except ContentError as exc:
         return None, exc.problems
-    return site, problems
+    return produced.site, produced.problems
 
 
 def render_pages(settings: Settings) -> tuple[dict[str, str] | None, list[Problem]]:
     """Check the content and render every page in memory, writing nothing."""
     sink = _Memory()
     try:
-        _, problems = _produce(settings, Cache(), sink, _no_progress)
+        produced = _produce(settings, Cache(), sink, _no_progress)
     except ContentError as exc:
         return None, exc.problems
-    return sink.pages, problems
+    return sink.pages, produced.problems
 
 
 def generate(
@@ -232,39 +258,56 @@ def generate(
 def _generate(settings: Settings, store: Cache, target: Path, progress: Progress) -> Report:
     sink = _Folder(target, store, write.Update(target, settings.rel(target)))
     try:
-        site, problems = _produce(settings, store, sink, progress)
+        produced = _produce(settings, store, sink, progress)
     except BaseException:
         sink.update.abort()
         raise
     written = sink.update.commit(unchanged=sink.kept)
     report = Report(written.written, written.unchanged + len(sink.kept), written.removed,
-                    sorted(problems + written.problems))
+                    sorted(produced.problems + written.problems))
     if any(p.is_error for p in report.problems):
         raise ContentError(report.problems)
-    assert site is not None
-    report.newest = site.briefings[0].date if site.briefings else None
+    briefings = produced.site.briefings
+    report.newest = briefings[0].date if briefings else None
     for path, page_fingerprint in sink.fingerprints.items():
         store.record_page(target, path, page_fingerprint)
     store.forget_pages(target, {*sink.fingerprints, *sink.kept})
+    store.record_graph(target, produced.state, produced.graph)
     progress("written", len(report.written), len(report.written))
     return report
 
 
 @dataclass(slots=True)
 class _Checked:
-    """What checking one briefing gave: its result to cache and, if rendered, its page."""
+    """What checking one briefing gave: its result, pickled for the cache, and its page."""
 
     slug: str
     key: str
-    briefing: Briefing | None
-    problems: list[Problem]
+    result: bytes  # (Briefing | None, problems), pickled once for the trip and the cache
     page: tuple[str, str, bytes, str] | None = None  # path, fingerprint, bytes, sha256
     template_problem: Problem | None = None  # the page could not be rendered
+
+    @staticmethod
+    def of(slug: str, key: str, briefing: Briefing | None, problems: list[Problem],
+           **rest: Any) -> _Checked:
+        """The result of checking one briefing, ready to travel back from a worker."""
+        return _Checked(slug, key, pickle.dumps((briefing, problems), pickle.HIGHEST_PROTOCOL),
+                        **rest)
+
+
+@dataclass
+class _Produced:
+    """The checked site, its problems, and what its pages were made from."""
+
+    site: Site
+    problems: list[Problem]
+    state: str  # the actor registry and templates the pages were made with
+    graph: Graph
 
 
 def _produce(
     settings: Settings, store: Cache, sink: Sink | None, progress: Progress
-) -> tuple[Site, list[Problem]]:
+) -> _Produced:
     """Check all content and, with a sink, render into it every page it does not have yet.
 
     Briefings are checked in worker processes, each rendering its briefing's page as soon as
@@ -274,19 +317,23 @@ def _produce(
     """
     found = load.discover(settings.seeds, settings.root)
     problems = list(found.problems)
-    registry = _registry(settings, found.actors, store, problems)
+    registry, actors_key = _registry(settings, found.actors, store, problems)
     renderer: render.Renderer | None = None
     salt = ""
     if sink is not None:
         if not settings.templates.is_dir():
             raise ContentError([*problems, Problem(settings.rel(settings.templates), 0, 0,
                                                    "templates folder not found")])
-        renderer = render.Renderer(settings.templates, settings.directory_urls)
+        renderer = render.Renderer(settings.templates, settings.directory_urls,
+                                   compiled_templates(settings.root))
         salt = render.page_salt(settings.templates, settings.directory_urls)
     actors = registry.actors
     registry_key = fingerprint(sorted(registry.names.items()), sorted(actors),
                                sorted(registry.broken))
     renders = renderer is not None and not any(p.is_error for p in problems)
+    state = fingerprint(actors_key, salt)
+    previous = sink.graph(state) if sink is not None else None
+    graph: Graph = {}
     briefings: list[Briefing] = []
     todo: list[tuple[load.BriefingEntry, str]] = []
     for entry in found.briefings:
@@ -305,6 +352,7 @@ def _produce(
         problems.extend(briefing_problems)
         if briefing is not None:
             briefings.append(briefing)
+            _add_to_graph(graph, previous, briefing, key)
     finder = MentionFinder(registry.names)
     if renderer is not None:
         renderer.compile_all()
@@ -319,10 +367,12 @@ def _produce(
         if checked.template_problem is not None:
             template_problems.add(checked.template_problem)
             continue
-        store.record(checked.slug, checked.key, (checked.briefing, checked.problems))
-        problems.extend(checked.problems)
-        if checked.briefing is not None:
-            briefings.append(checked.briefing)
+        briefing, briefing_problems = result = pickle.loads(checked.result)
+        store.record(checked.slug, checked.key, result, checked.result)
+        problems.extend(briefing_problems)
+        if briefing is not None:
+            briefings.append(briefing)
+            _add_to_graph(graph, previous, briefing, checked.key)
         if checked.page is not None and sink is not None:
             sink.add(*checked.page)
     store.keep_results({entry.slug for entry in found.briefings})
@@ -331,8 +381,9 @@ def _produce(
         raise ContentError(problems)
     site = build_site(actors, briefings)
     if sink is None or renderer is None:
-        return site, problems
-    plans = [plan for plan in render.plan_site(site, renderer, salt)
+        return _Produced(site, problems, state, graph)
+    wanted = _pages_to_plan(sink, previous, graph)
+    plans = [plan for plan in render.plan_site(site, renderer, salt, wanted)
              if not sink.unchanged(plan.path, plan.fingerprint)]
 
     def render_job(i: int) -> tuple[str, str, bytes, str] | Problem:
@@ -349,7 +400,35 @@ def _produce(
             sink.add(*page)
     if template_problems:
         raise ContentError(sorted(problems + list(template_problems)))
-    return site, problems
+    return _Produced(site, problems, state, graph)
+
+
+def _add_to_graph(graph: Graph, previous: Graph | None, briefing: Briefing, key: str) -> None:
+    earlier = previous.get(briefing.slug) if previous is not None else None
+    if earlier is not None and earlier[0] == key:
+        graph[briefing.slug] = earlier
+    else:
+        graph[briefing.slug] = (key, tuple(map(sys.intern, render.pages_of(briefing))))
+
+
+def _pages_to_plan(sink: Sink, previous: Graph | None, graph: Graph) -> Callable[[str], bool]:
+    """Which pages to fingerprint (and render if their fingerprint changed).
+
+    With no record of what the pages were made from (a first run, or a new actor registry
+    or templates): all of them. Otherwise the index pages and the pages that showed, or now
+    show, a briefing that changed, was added or was removed; every other page is kept as it
+    is, unless it is no longer as it was written.
+    """
+    if previous is None:
+        return lambda path: True
+    touched = set(render.INDEX_PAGES)
+    for slug in previous.keys() | graph.keys():
+        before, after = previous.get(slug), graph.get(slug)
+        if before is None or after is None or before[0] != after[0]:
+            for version in (before, after):
+                if version is not None:
+                    touched.update(version[1])
+    return lambda path: path in touched or not sink.keep(path)
 
 
 def _encoded(path: str, page_fingerprint: str, text: str) -> tuple[str, str, bytes, str]:
@@ -358,10 +437,11 @@ def _encoded(path: str, page_fingerprint: str, text: str) -> tuple[str, str, byt
 
 
 def _registry(settings: Settings, path: Path | None, store: Cache,
-              problems: list[Problem]) -> validate.Registry:
-    """The checked actor registry, taken from the cache while actors.yaml is unchanged."""
+              problems: list[Problem]) -> tuple[validate.Registry, str]:
+    """The checked actor registry, taken from the cache while actors.yaml is unchanged, and
+    the key of the actors.yaml it was read from."""
     if path is None:
-        return validate.check_actors(None, None, problems)
+        return validate.check_actors(None, None, problems), ""
     key = fingerprint(str(path), store.file_hash(path))
     cached = store.actors(key)
     registry: validate.Registry
@@ -375,7 +455,7 @@ def _registry(settings: Settings, path: Path | None, store: Cache,
         registry = validate.check_actors(source, node, found)
         store.record_actors(key, (registry, found))
     problems.extend(found)
-    return registry
+    return registry, key
 
 
 def _check_briefing(
@@ -390,22 +470,22 @@ def _check_briefing(
     """Read, validate and verify one briefing; render its page when it has no error."""
     files, problems = load.read_briefing(entry, settings.root)
     if files is None:
-        return _Checked(entry.slug, key, None, problems)
+        return _Checked.of(entry.slug, key, None, problems)
     checked, references = validate.check_briefing(files, finder, problems)
     validate.check_references(references, registry, problems)
     if checked is None or any(p.is_error for p in problems):
-        return _Checked(entry.slug, key, None, problems)
+        return _Checked.of(entry.slug, key, None, problems)
     briefing, article = checked
     page = None
     if renderer is not None:
         try:
             text = renderer.briefing(briefing, article, registry.actors)
         except jinja2.TemplateError as exc:
-            return _Checked(entry.slug, key, briefing, problems,
-                            template_problem=_template_problem(settings, exc))
+            return _Checked.of(entry.slug, key, briefing, problems,
+                               template_problem=_template_problem(settings, exc))
         page = _encoded(render.briefing_page(briefing.slug), render.briefing_fingerprint(
             salt, briefing, key, registry.actors), text)
-    return _Checked(entry.slug, key, briefing, problems, page)
+    return _Checked.of(entry.slug, key, briefing, problems, page=page)
 
 
 PARALLEL_FROM = 150  # below this many items, starting a second process costs more than it saves
@@ -426,6 +506,8 @@ def _map(job: Callable[[int], T], count: int, stage: str, progress: Progress) ->
             if (number + 1) % 200 == 0 or number + 1 == count:
                 progress(stage, number + 1, count)
         return
+    import multiprocessing  # only large runs start workers
+
     global _JOB
     _JOB = job
     try:

@@ -17,8 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import markdown
-import nh3
 from markupsafe import Markup, escape
 
 from generator import diagram, model
@@ -106,17 +104,20 @@ def front_matter_text(value: str) -> Markup:
     return Markup(json.dumps(str(escape(" ".join(value.split()))), ensure_ascii=False))
 
 
-class _NoRawHtml(markdown.Extension):
+def _without_raw_html(md: Any) -> None:
     """Markdown without raw HTML: a tag typed in a description shows as text."""
-
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # the name is Markdown's API
-        md.preprocessors.deregister("html_block")
-        md.inlinePatterns.deregister("html")
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
 
 
 def sanitise_markdown(text: str) -> Markup:
     """Render an analyst's Markdown (descriptions) to HTML that keeps no markup of its own."""
-    rendered = markdown.markdown(text, extensions=[_NoRawHtml()])
+    import markdown  # only descriptions need it: most runs render none
+    import nh3
+
+    converter = markdown.Markdown()
+    _without_raw_html(converter)
+    rendered = converter.convert(text)
     clean = nh3.clean(
         rendered,
         tags=_DESCRIPTION_TAGS,
@@ -180,10 +181,13 @@ def markup_paragraph(
 class Renderer:
     """Renders every page of a site from the templates folder."""
 
-    def __init__(self, templates: Path, directory_urls: bool = True) -> None:
+    def __init__(self, templates: Path, directory_urls: bool = True,
+                 compiled: Path | None = None) -> None:
+        """`compiled`: a folder to keep compiled templates in from one run to the next."""
         self.directory_urls = directory_urls
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates)),
+            bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -304,6 +308,21 @@ def briefing_fingerprint(salt: str, briefing: model.Briefing, source_key: str,
         _display(actors[p.actor]) for p in briefing.presences if p.actor in actors))
 
 
+def pages_of(briefing: model.Briefing) -> tuple[str, ...]:
+    """The pages that show something of this briefing, besides the index pages.
+
+    Its own page, the page of every actor present in it, its tags' pages, the timeline
+    pages of its events' years and the quotes page of its year. A change to a briefing can
+    change these pages and the index pages, and no others.
+    """
+    pages = [briefing_page(briefing.slug), *(actor_page(p.actor) for p in briefing.presences),
+             *(tag_page(tag) for tag in briefing.tags),
+             *(timeline_page(year) for year in sorted({e.date.year for e in briefing.events}))]
+    if briefing.quotes:
+        pages.append(quotes_page(briefing.date.year))
+    return tuple(pages)
+
+
 # What index pages show of each thing, as plain tuples: a page is rendered again when, and
 # only when, one of these changes.
 def _head(b: model.Briefing) -> tuple[str, str, int]:
@@ -316,6 +335,10 @@ def _row(b: model.Briefing) -> tuple[object, ...]:
 
 def _card(b: model.Briefing) -> tuple[object, ...]:
     return (b.slug, b.title, b.date.toordinal(), b.source.name, b.summary, len(b.quotes), b.tags)
+
+
+def _rows(briefings: Iterable[model.Briefing]) -> tuple[tuple[object, ...], ...]:
+    return tuple(_row(b) for b in briefings)
 
 
 def _quote(ref: model.QuoteRef) -> tuple[object, ...]:
@@ -333,18 +356,26 @@ def _relation(ref: model.RelationRef) -> tuple[object, ...]:
     return (r.source, r.type, r.target, r.note, tuple(_head(b) for b in ref.briefings))
 
 
-def plan_site(site: model.Site, renderer: Renderer, salt: str) -> list[PagePlan]:
-    """Every page of the site but the briefings' own, in a stable order, with fingerprints."""
+def plan_site(
+    site: model.Site, renderer: Renderer, salt: str,
+    wanted: Callable[[str], bool] = lambda path: True,
+) -> list[PagePlan]:
+    """The pages of the site but the briefings' own that `wanted` asks for, in a stable order,
+    with their fingerprints; the work of a page not wanted is skipped."""
     actors = site.actors
     common = {"site": site, "actors": actors}
     plans: list[PagePlan] = []
 
-    def plan(path: str, key: tuple[object, ...], template: str, **values: Any) -> None:
+    def plan(path: str, key: Callable[[], tuple[object, ...]], template: str,
+             **values: Any) -> None:
+        if not wanted(path):
+            return
+
         def render() -> str:
             computed = {k: v() if callable(v) else v for k, v in values.items()}
             return renderer.render(template, path, **computed, **common)
 
-        plans.append(PagePlan(path, fingerprint(salt, path, key), render))
+        plans.append(PagePlan(path, fingerprint(salt, path, key()), render))
 
     def displays(ids: Iterable[str]) -> tuple[tuple[str, str, str, str], ...]:
         return tuple(_display(actors[i]) for i in sorted(set(ids)) if i in actors)
@@ -354,6 +385,24 @@ def plan_site(site: model.Site, renderer: Renderer, salt: str) -> list[PagePlan]
     for ref in site.relations:
         outgoing.setdefault(ref.relation.source, []).append(ref)
         incoming.setdefault(ref.relation.target, []).append(ref)
+    def actor_key(actor: model.Actor) -> tuple[object, ...]:
+        appearances = site.appearances.get(actor.id, ())
+        co_actors = site.co_actors.get(actor.id, ())
+        relations = [*outgoing.get(actor.id, ()), *incoming.get(actor.id, ())]
+        linked = [actor.affiliation, *(other for other, _ in co_actors)]
+        linked += [r.relation.source for r in relations] + [r.relation.target for r in relations]
+        return (
+            repr(actor),
+            tuple((_head(a.briefing), a.presence.role, a.presence.involved, a.presence.sentences)
+                  for a in appearances),
+            tuple(_quote(ref) for ref in site.quotes_by_actor.get(actor.id, ())),
+            tuple((_head(ref.briefing), ref.claim.text, ref.claim.status, ref.claim.grade,
+                   ref.claim.likelihood) for ref in site.claims_by_actor.get(actor.id, ())),
+            tuple(_relation(ref) for ref in relations),
+            co_actors,
+            displays(linked),
+        )
+
     for actor in actors.values():
         page = actor_page(actor.id)
         appearances = site.appearances.get(actor.id, ())
@@ -361,21 +410,8 @@ def plan_site(site: model.Site, renderer: Renderer, salt: str) -> list[PagePlan]
         claims = site.claims_by_actor.get(actor.id, ())
         co_actors = site.co_actors.get(actor.id, ())
         relations = [*outgoing.get(actor.id, ()), *incoming.get(actor.id, ())]
-        linked = [actor.affiliation, *(other for other, _ in co_actors)]
-        linked += [r.relation.source for r in relations] + [r.relation.target for r in relations]
-        key = (
-            repr(actor),
-            tuple((_head(a.briefing), a.presence.role, a.presence.involved, a.presence.sentences)
-                  for a in appearances),
-            tuple(_quote(ref) for ref in quotes),
-            tuple((_head(ref.briefing), ref.claim.text, ref.claim.status, ref.claim.grade,
-                   ref.claim.likelihood) for ref in claims),
-            tuple(_relation(ref) for ref in relations),
-            co_actors,
-            displays(linked),
-        )
         plan(
-            page, key, "actor.md.j2",
+            page, partial(actor_key, actor), "actor.md.j2",
             actor=actor,
             quotes=quotes,
             claims=claims,
@@ -387,37 +423,39 @@ def plan_site(site: model.Site, renderer: Renderer, salt: str) -> list[PagePlan]
                             partial(_actor_link, renderer, page)),
         )
     for tag, tagged in site.tags.items():
-        plan(tag_page(tag), tuple(_row(b) for b in tagged), "tag.md.j2", tag=tag, tagged=tagged)
+        plan(tag_page(tag), partial(_rows, tagged), "tag.md.j2", tag=tag, tagged=tagged)
     events_by_year: dict[int, list[model.EventRef]] = {}
+    def events_key(events: list[model.EventRef]) -> tuple[object, ...]:
+        return (tuple(_event(r) for r in events),
+                displays(a for r in events for a in r.event.actors))
+
+    def quotes_key(quotes: list[model.QuoteRef]) -> tuple[object, ...]:
+        return (tuple(_quote(r) for r in quotes), displays(r.quote.speaker for r in quotes))
+
     for event_ref in site.events:
         events_by_year.setdefault(event_ref.event.date.year, []).append(event_ref)
     quotes_by_year: dict[int, list[model.QuoteRef]] = {}
     for quote_ref in site.quotes:
         quotes_by_year.setdefault(quote_ref.briefing.date.year, []).append(quote_ref)
     for year, events in events_by_year.items():
-        plan(
-            timeline_page(year),
-            (tuple(_event(r) for r in events), displays(a for r in events for a in r.event.actors)),
-            "timeline_year.md.j2", year=year, events=events,
-        )
+        plan(timeline_page(year), partial(events_key, events), "timeline_year.md.j2",
+             year=year, events=events)
     for year, said in quotes_by_year.items():
-        plan(
-            quotes_page(year),
-            (tuple(_quote(r) for r in said), displays(r.quote.speaker for r in said)),
-            "quotes_year.md.j2", year=year, quotes=said,
-        )
+        plan(quotes_page(year), partial(quotes_key, said), "quotes_year.md.j2",
+             year=year, quotes=said)
     latest = site.briefings[:LATEST]
     counts = (len(site.briefings), len(actors), len(site.quotes), len(site.events))
-    plan(HOME, (tuple(_card(b) for b in latest), counts), "home.md.j2", latest=latest)
-    plan(BRIEFINGS, tuple(_row(b) for b in site.briefings), "briefings.md.j2")
-    quote_counts = {k: len(v) for k, v in site.quotes_by_actor.items()}
+    plan(HOME, lambda: (tuple(_card(b) for b in latest), counts), "home.md.j2", latest=latest)
+    plan(BRIEFINGS, partial(_rows, site.briefings), "briefings.md.j2")
     plan(
         ACTORS,
-        (displays(actors), sorted(quote_counts.items())),
+        lambda: (displays(actors),
+                 sorted((k, len(v)) for k, v in site.quotes_by_actor.items())),
         "actors.md.j2",
         by_kind=partial(_actors_by_kind, site),
     )
-    plan(TAGS, (tuple((tag, len(tagged)) for tag, tagged in site.tags.items()),), "tags.md.j2")
+    plan(TAGS, lambda: tuple((tag, len(tagged)) for tag, tagged in site.tags.items()),
+         "tags.md.j2")
     year_counts = (
         tuple((year, len(events)) for year, events in sorted(events_by_year.items())),
         tuple((year, len(quotes)) for year, quotes in sorted(quotes_by_year.items())),
@@ -425,21 +463,22 @@ def plan_site(site: model.Site, renderer: Renderer, salt: str) -> list[PagePlan]
     recent_events = site.events[-RECENT:]
     plan(
         TIMELINE,
-        (year_counts, tuple(_event(r) for r in recent_events),
-         displays(a for r in recent_events for a in r.event.actors)),
+        lambda: (year_counts, tuple(_event(r) for r in recent_events),
+                 displays(a for r in recent_events for a in r.event.actors)),
         "timeline.md.j2", years=year_counts[0], recent=recent_events[::-1],
     )
     recent_quotes = site.quotes[:RECENT]
     plan(
         QUOTES,
-        (year_counts, tuple(_quote(r) for r in recent_quotes),
-         displays(r.quote.speaker for r in recent_quotes)),
+        lambda: (year_counts, tuple(_quote(r) for r in recent_quotes),
+                 displays(r.quote.speaker for r in recent_quotes)),
         "quotes.md.j2", years=year_counts[1], recent=recent_quotes,
     )
     plan(
         NETWORK,
-        (tuple(_relation(r) for r in site.relations),
-         displays(a for r in site.relations for a in (r.relation.source, r.relation.target))),
+        lambda: (tuple(_relation(r) for r in site.relations),
+                 displays(a for r in site.relations
+                          for a in (r.relation.source, r.relation.target))),
         "network.md.j2",
         network=partial(diagram.site_network, site, partial(_actor_link, renderer, NETWORK)),
     )

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import ahocorasick
-import markdown
-from rapidfuzz import fuzz
 
 _FOLD_TABLE = str.maketrans(
     {
@@ -176,6 +174,8 @@ class _TextOfHtml(HTMLParser):
 
 
 def _markdown_blocks(text: str) -> tuple[list[str], list[bool]]:
+    import markdown  # only .md articles need it
+
     # Raw HTML in a pasted article is shown as text, never kept as markup.
     rendered = markdown.markdown(html.escape(_strip_controls(text), quote=False))
     parser = _TextOfHtml()
@@ -228,6 +228,8 @@ def find_quote(article: ArticleText, quote: str) -> list[tuple[int, int, int]] |
 
 
 def _closest(article: ArticleText, part: str, position: int) -> Miss:
+    from rapidfuzz import fuzz  # only a quote not found needs it
+
     haystack = article.folded.text
     alignment = fuzz.partial_ratio_alignment(part, haystack[position:])
     if alignment is None or alignment.score == 0:

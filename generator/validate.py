@@ -13,8 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from slugify import slugify
-
 from generator import model
 from generator.load import (
     RESERVED_NAMES,
@@ -27,6 +25,7 @@ from generator.load import (
     SourceFile,
     shorten_slug,
     shown,
+    slugify,
     warn_comment_truncation,
 )
 from generator.problems import Problem, Severity

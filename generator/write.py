@@ -22,7 +22,7 @@ import os
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from generator.problems import Problem, Severity
 
@@ -81,25 +81,32 @@ def _flush_to_disk() -> None:
 
 
 def _safe_rel(rel: str) -> bool:
-    """A docs-relative page path that stays inside docs/."""
-    path = PurePosixPath(rel)
-    return bool(rel) and not path.is_absolute() and ".." not in path.parts and "\\" not in rel \
-        and "\x00" not in rel and path.parts[0] not in (STAGING, RETIRED)
+    """A docs-relative page path that stays inside docs/: names joined by single slashes."""
+    parts = rel.split("/")
+    return all(part not in ("", ".", "..") for part in parts) and "\\" not in rel \
+        and "\x00" not in rel and parts[0] not in (STAGING, RETIRED)
 
 
-def _safe_target(docs: Path, rel: str) -> Path | None:
-    """The file for a page, or None if it would leave docs/ or pass through a link."""
+def _safe_target(docs: Path, rel: str, folders: set[str] | None = None) -> Path | None:
+    """The file for a page, or None if it would leave docs/ or pass through a link.
+
+    `rel` has no '..' and no part of it is a link, so the file is inside docs/. `folders`
+    remembers the folders already found to be no link, for the next page in them.
+    """
     if not _safe_rel(rel):
         return None
-    target = docs / rel
-    current = docs
-    for part in PurePosixPath(rel).parts[:-1]:
-        current = current / part
-        if current.is_symlink():
+    parts = rel.split("/")
+    current = str(docs)
+    for part in parts[:-1]:
+        current = f"{current}/{part}"
+        if folders is not None and current in folders:
+            continue
+        if os.path.islink(current):
             return None
-    if target.is_symlink():
-        return None
-    if not target.resolve().is_relative_to(docs.resolve()):
+        if folders is not None:
+            folders.add(current)
+    target = docs / rel
+    if os.path.islink(target):
         return None
     return target
 
@@ -212,6 +219,7 @@ class Update:
         self._touched: set[str] = set()  # pages an interrupted earlier run just completed
         self._failed = False  # staging hit an error: nothing more is staged
         self._staged = False  # whether this update made the staging folder
+        self._folders: set[str] = set()  # folders in docs/ found to be no symbolic link
         self._staging = docs / STAGING
         self.manifest: dict[str, list[str]] = {}
         if docs.is_symlink():
@@ -241,13 +249,13 @@ class Update:
         self.hashes[rel] = sha
         if self._failed:
             return
-        target = _safe_target(self.docs, rel)
+        target = _safe_target(self.docs, rel, self._folders)
         shown = f"{self.label}/{rel}"
         if target is None:
             self.report.problems.append(Problem(shown, 0, 0, "refusing to write outside the "
                                                 "docs folder or through a symlink"))
             return
-        if target.exists():
+        if os.path.lexists(target):
             if not target.is_file():
                 self.report.problems.append(Problem(shown, 0, 0,
                                                     "refusing to overwrite: not a file"))

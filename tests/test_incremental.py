@@ -6,15 +6,19 @@ they never leave a stale page behind, and that an edit rewrites only the pages i
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from generator import pipeline
-from tests.conftest import copy_site, tree_snapshot
+from tests.conftest import ROOT, copy_site, tree_snapshot
 
 SLUG = "2024-10-28-north-korean-troops-kursk"
 ARTICLES = Path("seeds/articles")
@@ -121,12 +125,35 @@ def test_a_quote_edit_rewrites_only_the_pages_that_show_it(
     root = copy_site(tmp_path / "root")
     generate(root)
     edit_quote_context(root)
-    assert generate(root) == sorted([
+    stages: dict[str, int] = {}
+    written = pipeline.generate(pipeline.read_settings(root),
+                                progress=lambda stage, done, total: stages.update({stage: total}))
+    shown_on = sorted([
         f"briefings/{SLUG}.md",  # the quote box
         "actors/mark-rutte.md",  # the speaker's page
         "quotes/2024.md",  # the year's quotes
         "quotes/index.md",  # the latest quotes
     ])
+    assert sorted(written.written) == shown_on
+    # One briefing read and checked again (its page rendered with it), and only the other
+    # pages that show the quote rendered: every other page kept by its fingerprint.
+    assert stages == {"checked": 1, "rendered": len(shown_on) - 1, "written": len(shown_on)}
+
+
+def test_a_damaged_cache_costs_time_only(tmp_path: Path, cache_dir: Path) -> None:
+    root = copy_site(tmp_path / "root")
+    expected = from_scratch(root, tmp_path)
+    generate(root)
+    for damaged in cache_dir.glob("*.sqlite"):
+        damaged.write_bytes(b"not a database" * 100)
+    (root / "docs" / "index.md").unlink()
+    assert generate(root) == ["index.md"]
+    assert tree_snapshot(root / "docs") == expected
+    edit_quote_context(root)  # the cache was made anew: the next edit is incremental again
+    stages: dict[str, int] = {}
+    pipeline.generate(pipeline.read_settings(root),
+                      progress=lambda stage, done, total: stages.update({stage: total}))
+    assert stages["rendered"] == 3  # the quote's pages only, as in the test above
 
 
 def test_a_hand_edited_page_is_noticed_even_when_nothing_else_changed(
@@ -139,3 +166,116 @@ def test_a_hand_edited_page_is_noticed_even_when_nothing_else_changed(
     with pytest.raises(pipeline.ContentError) as failure:
         generate(root)
     assert "refusing to overwrite" in failure.value.problems[0].message
+
+
+# --- many kinds of edits on a synthetic site ------------------------------------------------
+
+def _load_corpus_maker() -> Any:
+    spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "benchmarks" /
+                                                  "make_corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _annotation(root: Path, index: int, having: str = "title") -> Path:
+    """The `index`-th annotation (in name order) of those that have the field `having`."""
+    return [path for path in sorted((root / ARTICLES).glob("*.yaml"))
+            if yaml.safe_load(path.read_text("utf-8")).get(having)][index]
+
+
+def _rewrite(path: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    data = yaml.safe_load(path.read_text("utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+
+
+def _set(key: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    return lambda data: data.__setitem__(key, value)
+
+
+def _first_quote_context(data: dict[str, Any]) -> None:
+    data["quotes"][0]["context"] = "Edited context"
+
+
+def _drop_first_quote(data: dict[str, Any]) -> None:
+    data["quotes"] = data["quotes"][1:]
+
+
+def _move_events_to_2031(data: dict[str, Any]) -> None:
+    for event in data.get("events") or []:
+        event["date"] = "2031-" + str(event["date"])[5:] if len(str(event["date"])) > 4 \
+            else "2031"
+
+
+def _drop_relations(data: dict[str, Any]) -> None:
+    data.pop("relations", None)
+
+
+def _new_role(data: dict[str, Any]) -> None:
+    first = data["actors"][0]
+    actor = first["id"] if isinstance(first, dict) else first
+    data["actors"][0] = {"id": actor, "role": "A role given in an edit"}
+
+
+def _copy_briefing(root: Path) -> None:
+    source = _annotation(root, 3)
+    slug = "2030-06-01-a-copied-briefing"
+    shutil.copy(source.with_suffix(".txt"), root / ARTICLES / f"{slug}.txt")
+    text = re.sub(r"^date: .*$", "date: 2030-06-01", source.read_text("utf-8"), count=1,
+                  flags=re.M)
+    (root / ARTICLES / f"{slug}.yaml").write_text(text, "utf-8")
+
+
+def _delete_briefing(root: Path) -> None:
+    annotation = _annotation(root, 5)
+    annotation.unlink()
+    annotation.with_suffix(".txt").unlink()
+
+
+def _retitle_first_actor(root: Path) -> None:
+    actors = root / "seeds" / "actors.yaml"
+    text = actors.read_text("utf-8")
+    assert re.search(r"^  title: ", text, re.M)
+    actors.write_text(re.sub(r"^  title: .*$", "  title: A title given in an edit", text,
+                             count=1, flags=re.M), "utf-8")
+
+
+SITE_EDITS: list[tuple[str, Callable[[Path], None]]] = [
+    ("quote context", lambda root: _rewrite(_annotation(root, 0, "quotes"),
+                                            _first_quote_context)),
+    ("title", lambda root: _rewrite(_annotation(root, 1), _set("title", "An edited title"))),
+    ("date to another year", lambda root: _rewrite(_annotation(root, 2),
+                                                  _set("date", "2029-03-04"))),
+    ("tags", lambda root: _rewrite(_annotation(root, 4), _set("tags", ["edited-tag"]))),
+    ("a quote removed", lambda root: _rewrite(_annotation(root, 6, "quotes"),
+                                              _drop_first_quote)),
+    ("events moved", lambda root: _rewrite(_annotation(root, 7, "events"),
+                                           _move_events_to_2031)),
+    ("relations removed", lambda root: _rewrite(_annotation(root, 8, "relations"),
+                                                _drop_relations)),
+    ("a role", lambda root: _rewrite(_annotation(root, 9, "actors"), _new_role)),
+    ("summary", lambda root: _rewrite(_annotation(root, 10), _set("summary", "Edited."))),
+    ("a briefing added", _copy_briefing),
+    ("a briefing removed", _delete_briefing),
+    ("an actor's title", _retitle_first_actor),
+    ("the same briefing again", lambda root: _rewrite(_annotation(root, 0),
+                                                      _set("title", "Edited twice"))),
+]
+
+
+def test_each_kind_of_edit_on_a_larger_site_gives_the_pages_of_a_run_from_scratch(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    """The pages an edit re-plans come from what each briefing showed on before and after:
+    a page left out of that would keep stale text, and the comparison would show it."""
+    corpus = tmp_path / "corpus"
+    _load_corpus_maker().make_corpus(corpus, briefings=40, seed=7)
+    root = copy_site(tmp_path / "root", corpus / "seeds")
+    generate(root)
+    for name, edit in SITE_EDITS:
+        edit(root)
+        written = generate(root)
+        assert written, f"{name}: nothing was rewritten"
+        assert tree_snapshot(root / "docs") == from_scratch(root, tmp_path), name
