@@ -33,11 +33,16 @@ def ego_network(
     relations: list[model.RelationRef],
     link: Callable[[str], str],
 ) -> Markup:
-    """The relations of one actor (`relations`: those in and out) and its direct neighbours."""
+    """The relations of one actor (`relations`: those in and out) and its direct neighbours,
+    at most the MAX_NODES - 1 it has most relations with (the list below the drawing has all)."""
     edges = [r.relation for r in relations]
     if not edges:
         return Markup("")
-    keep = {actor_id} | {e.source for e in edges} | {e.target for e in edges}
+    degree: Counter[str] = Counter()
+    for edge in edges:
+        degree[edge.target if edge.source == actor_id else edge.source] += 1
+    near = sorted(degree.items(), key=lambda kv: (-kv[1], kv[0]))[: MAX_NODES - 1]
+    keep = {actor_id} | {other for other, _ in near}
     return _draw(site, keep, edges, link, centre=actor_id)
 
 

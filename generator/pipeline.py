@@ -19,7 +19,7 @@ from typing import Any, Protocol, TypeVar
 import jinja2
 import yaml
 
-from generator import load, render, validate, write
+from generator import components, load, render, validate, write
 from generator.cache import (
     Cache,
     Summary,
@@ -345,7 +345,7 @@ def _produce(
             continue
         briefing, briefing_problems = cached
         if briefing is not None and renders and sink is not None and not sink.unchanged(
-                render.briefing_page(entry.slug),
+                components.briefing_page(entry.slug),
                 render.briefing_fingerprint(salt, briefing, key, actors)):
             todo.append((entry, key))  # the page must be rendered again: read the article
             continue
@@ -483,7 +483,7 @@ def _check_briefing(
         except jinja2.TemplateError as exc:
             return _Checked.of(entry.slug, key, briefing, problems,
                                template_problem=_template_problem(settings, exc))
-        page = _encoded(render.briefing_page(briefing.slug), render.briefing_fingerprint(
+        page = _encoded(components.briefing_page(briefing.slug), render.briefing_fingerprint(
             salt, briefing, key, registry.actors), text)
     return _Checked.of(entry.slug, key, briefing, problems, page=page)
 

@@ -25,7 +25,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from generator import pipeline, render, write
+from generator import components, pipeline, render, write
 from generator.cache import Cache, load_cache
 from generator.problems import ContentError, Problem
 
@@ -120,7 +120,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         for problem in problems:
             path = Path(problem.path)
             if path.parent.name == "articles":
-                pages.add(render.briefing_page(path.stem))
+                pages.add(components.briefing_page(path.stem))
         return pages
 
     def _rebuild(self, pages: set[str]) -> None:

@@ -8,11 +8,10 @@ link: the analyst's words always show as written.
 from __future__ import annotations
 
 import json
-import posixpath
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,15 @@ from markupsafe import Markup, escape
 
 from generator import diagram, model
 from generator.cache import fingerprint
+from generator.components import (
+    Blocks,
+    actor_page,
+    briefing_page,
+    quotes_page,
+    relative_url,
+    tag_page,
+    timeline_page,
+)
 
 HOME = "index.md"
 BRIEFINGS = "briefings/index.md"
@@ -37,66 +45,6 @@ RECENT = 30
 _DESCRIPTION_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "code", "br", "blockquote"}
 _LINE_BREAKS = re.compile(r"\s*\n\s*")
 _LINK_WITHOUT_HREF = re.compile(r"<a(?![^>]*\shref=)[^>]*>(.*?)</a>", re.DOTALL)
-
-
-def briefing_page(slug: str) -> str:
-    """The docs-relative page of a briefing."""
-    return f"briefings/{slug}.md"
-
-
-def actor_page(actor_id: str) -> str:
-    """The docs-relative page of an actor."""
-    return f"actors/{actor_id}.md"
-
-
-def tag_page(tag: str) -> str:
-    """The docs-relative page of a tag."""
-    return f"tags/{tag}.md"
-
-
-def timeline_page(year: int) -> str:
-    """The docs-relative page of one year's events."""
-    return f"timeline/{year:04d}.md"
-
-
-def quotes_page(year: int) -> str:
-    """The docs-relative page of one year's quotes."""
-    return f"quotes/{year:04d}.md"
-
-
-def page_url(path: str, directory_urls: bool) -> str:
-    """The URL MkDocs gives a page, relative to the site root."""
-    stem = path[: -len(".md")]
-    if not directory_urls:
-        return stem + ".html"
-    if stem == "index":
-        return ""
-    if stem.endswith("/index"):
-        return stem[: -len("index")]
-    return stem + "/"
-
-
-@lru_cache(maxsize=65536)
-def _relative(source: str, target: str, directory_urls: bool) -> str:
-    src = page_url(source, directory_urls)
-    dst = page_url(target, directory_urls)
-    base = src if src.endswith("/") or not src else posixpath.dirname(src)
-    base_parts = [p for p in base.split("/") if p]
-    dst_parts = [p for p in dst.split("/") if p]
-    common = 0
-    while (common < len(base_parts) and common < len(dst_parts)
-           and base_parts[common] == dst_parts[common]):
-        common += 1
-    rel = "/".join([".."] * (len(base_parts) - common) + dst_parts[common:])
-    if not dst or dst.endswith("/"):
-        rel = rel + "/" if rel else "./"
-    return rel
-
-
-def relative_url(source: str, target: str, directory_urls: bool, anchor: str = "") -> str:
-    """A link from one page to another (and an anchor on it) that works on any host."""
-    rel = _relative(source, target, directory_urls)
-    return f"{rel}#{anchor}" if anchor else rel
 
 
 def front_matter_text(value: str) -> Markup:
@@ -131,53 +79,6 @@ def sanitise_markdown(text: str) -> Markup:
     return Markup(_LINE_BREAKS.sub(" ", clean).strip())
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Piece:
-    """A marked stretch of a paragraph: a quote highlight or a mention link."""
-
-    start: int
-    end: int
-    kind: str  # "quote" or "mention"
-    target: str  # quote anchor or actor id
-
-
-def markup_paragraph(
-    text: str, pieces: Iterable[Piece], link: Any, names: dict[str, str]
-) -> Markup:
-    """Escape a paragraph, highlighting quotes and linking the first mention of each actor."""
-    quotes = sorted(p for p in pieces if p.kind == "quote")
-    mentions = sorted(p for p in pieces if p.kind == "mention")
-    out: list[str] = []
-    linked: set[str] = set()
-
-    def plain(start: int, end: int) -> None:
-        position = start
-        for mention in mentions:
-            if mention.start < position or mention.end > end or mention.target in linked:
-                continue
-            linked.add(mention.target)
-            out.append(str(escape(text[position : mention.start])))
-            out.append(
-                f'<a class="bf-mention" href="{escape(link(actor_page(mention.target)))}" '
-                f'title="{escape(names[mention.target])}">'
-                f"{escape(text[mention.start : mention.end])}</a>"
-            )
-            position = mention.end
-        out.append(str(escape(text[position:end])))
-
-    position = 0
-    for quote in quotes:
-        if quote.start < position:
-            continue
-        plain(position, quote.start)
-        out.append(f'<mark class="bf-quoted" data-quote="{escape(quote.target)}">')
-        plain(quote.start, quote.end)
-        out.append("</mark>")
-        position = quote.end
-    plain(position, len(text))
-    return Markup("".join(out))
-
-
 class Renderer:
     """Renders every page of a site from the templates folder."""
 
@@ -197,7 +98,6 @@ class Renderer:
         self.env.filters["front_matter"] = front_matter_text
         self.env.filters["sanitise"] = sanitise_markdown
         self.env.globals["url"] = self._url
-        self.env.globals["actor_link"] = self.actor_link
         self.env.globals["briefing_page"] = briefing_page
         self.env.globals["actor_page"] = actor_page
         self.env.globals["tag_page"] = tag_page
@@ -213,23 +113,20 @@ class Renderer:
     def _url(self, context: Any, target: str, anchor: str = "") -> str:
         return self.link(context["page"], target, anchor)
 
-    @jinja2.pass_context
-    def actor_link(self, context: Any, actor_id: str) -> Markup:
-        """A link to an actor's page, marked with the actor's kind."""
-        actor = context["actors"][actor_id]
-        href = self.link(context["page"], actor_page(actor_id))
-        return Markup(
-            f'<a class="bf-actor-link bf-kind-{actor.kind}" href="{escape(href)}">'
-            f"{escape(actor.name)}</a>"
-        )
-
     def link(self, source: str, target: str, anchor: str = "") -> str:
         """A relative link from page `source` to page `target`."""
         return relative_url(source, target, self.directory_urls, anchor)
 
-    def render(self, template: str, page: str, **values: Any) -> str:
-        """Render one template as the page at docs-relative path `page`."""
-        return self.env.get_template(template).render(page=page, **values)
+    def render(self, template: str, page: str, actors: dict[str, model.Actor],
+               **values: Any) -> str:
+        """Render one template as the page at docs-relative path `page`.
+
+        Besides `values` it sees `page`, `actors` and `blocks`, the building blocks of pages
+        (components.Blocks) with their links made relative to this page.
+        """
+        blocks = Blocks(page, actors, self.directory_urls)
+        return self.env.get_template(template).render(page=page, actors=actors, blocks=blocks,
+                                                      **values)
 
     def compile_all(self) -> None:
         """Compile every template now, so worker processes inherit them compiled."""
@@ -239,31 +136,12 @@ class Renderer:
     def briefing(self, briefing: model.Briefing, article: model.Article,
                  actors: dict[str, model.Actor]) -> str:
         """The page of one briefing, with its article."""
-        names = {p.actor: actors[p.actor].name for p in briefing.presences}
         return self.render(
-            "briefing.md.j2", briefing_page(briefing.slug),
+            "briefing.md.j2", briefing_page(briefing.slug), actors,
             briefing=briefing,
-            paragraphs=article.paragraphs,
-            article=self.article(briefing, article, names),
+            article=article,
             claims=[model.ClaimRef(briefing, claim) for claim in briefing.claims],
-            actors=actors,
         )
-
-    def article(self, briefing: model.Briefing, article: model.Article,
-                names: dict[str, str]) -> list[Markup]:
-        """The article's paragraphs as escaped HTML with quotes highlighted, mentions linked."""
-        pieces: list[list[Piece]] = [[] for _ in article.paragraphs]
-        for quote in briefing.quotes:
-            for span in quote.spans:
-                pieces[span.paragraph].append(Piece(span.start, span.end, "quote", quote.anchor))
-        for mention in article.mentions:
-            span = mention.span
-            pieces[span.paragraph].append(Piece(span.start, span.end, "mention", mention.actor))
-        page = briefing_page(briefing.slug)
-        return [
-            markup_paragraph(p.text, pieces[i], lambda target: self.link(page, target), names)
-            for i, p in enumerate(article.paragraphs)
-        ]
 
 
 def _actor_link(renderer: Renderer, page: str, actor_id: str) -> str:
@@ -363,7 +241,6 @@ def plan_site(
     """The pages of the site but the briefings' own that `wanted` asks for, in a stable order,
     with their fingerprints; the work of a page not wanted is skipped."""
     actors = site.actors
-    common = {"site": site, "actors": actors}
     plans: list[PagePlan] = []
 
     def plan(path: str, key: Callable[[], tuple[object, ...]], template: str,
@@ -373,7 +250,7 @@ def plan_site(
 
         def render() -> str:
             computed = {k: v() if callable(v) else v for k, v in values.items()}
-            return renderer.render(template, path, **computed, **common)
+            return renderer.render(template, path, actors, site=site, **computed)
 
         plans.append(PagePlan(path, fingerprint(salt, path, key()), render))
 
@@ -453,6 +330,7 @@ def plan_site(
                  sorted((k, len(v)) for k, v in site.quotes_by_actor.items())),
         "actors.md.j2",
         by_kind=partial(_actors_by_kind, site),
+        quote_counts=lambda: {k: len(v) for k, v in site.quotes_by_actor.items()},
     )
     plan(TAGS, lambda: tuple((tag, len(tagged)) for tag, tagged in site.tags.items()),
          "tags.md.j2")

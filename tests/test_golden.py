@@ -157,6 +157,26 @@ def paragraphs() -> list[str]:
     return [" ".join(p.split()) for p in ARTICLE.split("\n") if p.strip()]
 
 
+def child(element: Element, tag: str) -> Element:
+    """The first child element of `element` with this tag."""
+    return next(e for e in element if e.tag == tag)
+
+
+def quote_box(box: Element) -> tuple[str, Element | None, str, Element]:
+    """A quote box's words, speaker link (None on the speaker's own page), caption (speaker,
+    title, context) and ¶ trace."""
+    caption = child(box, "figcaption")
+    cite = child(caption, "cite")
+    said = text(caption)[: len(text(caption)) - len(text(cite))].strip()
+    speaker = next((e for e in caption if e.tag == "a"), None)
+    return text(child(box, "blockquote")), speaker, said, by_tag(cite, "a")[-1]
+
+
+def items(root: Element, cls: str) -> list[Element]:
+    """The items of the list with this class."""
+    return [e for e in by_class(root, cls)[0] if e.tag == "li"]
+
+
 def test_briefing_page_header(pages: dict[str, str]) -> None:
     page = pages[BRIEFING_PAGE]
     dom = parse(page)
@@ -189,15 +209,14 @@ def test_briefing_quote_boxes(pages: dict[str, str]) -> None:
     article = paragraphs()
     for number, (box, quote) in enumerate(zip(boxes, ANNOTATION["quotes"], strict=True), 1):
         assert box.get("id") == f"quote-{number}"
-        assert text(by_class(box, "bf-quote__text")[0]) == " ".join(quote["text"].split())
-        speaker = by_class(box, "bf-quote__speaker")[0]
+        words, speaker, caption, trace = quote_box(box)
+        assert words == " ".join(quote["text"].split())
+        assert speaker is not None
         actor = ACTORS[quote["speaker"]]
         assert (text(speaker), speaker.get("href")) == (actor["name"],
                                                         f"../../actors/{quote['speaker']}/")
-        assert text(by_class(box, "bf-quote__role")[0]) == actor["title"]
-        assert text(by_class(box, "bf-quote__context")[0]) == quote["context"]
-        trace = by_class(box, "bf-quote__trace")[0]
-        found = re.fullmatch(r"\./#p-(\d+)", trace.get("href") or "")
+        assert caption == f"{actor['name']}, {actor['title']} · {quote['context']}"
+        found = re.fullmatch(r"#p-(\d+)", trace.get("href") or "")
         assert found, trace.get("href")
         first_part = fold(re.split(r"\.\.\.|…", quote["text"])[0])
         assert first_part in fold(article[int(found[1]) - 1])
@@ -206,7 +225,7 @@ def test_briefing_quote_boxes(pages: dict[str, str]) -> None:
 
 def test_briefing_actors_claims_events_relations(pages: dict[str, str]) -> None:
     dom = parse(pages[BRIEFING_PAGE])
-    involved = by_tag(by_class(dom, "bf-involved")[0], "li")
+    involved = items(dom, "bf-involved")
     assert len(involved) == len(ANNOTATION["actors"])
     for item, entry in zip(involved, ANNOTATION["actors"], strict=True):
         link = by_class(item, "bf-actor-link")[0]
@@ -222,16 +241,16 @@ def test_briefing_actors_claims_events_relations(pages: dict[str, str]) -> None:
         assert cells[3] == claim.get("grade", "")
         assert cells[4] == claim["likelihood"].replace("-", " ")
         assert re.fullmatch(r"¶ \d+", cells[5]), cells[5]
-    events = by_class(dom, "bf-event")
-    assert sorted(text(by_class(e, "bf-event__text")[0]) for e in events) == sorted(
+    events = items(dom, "bf-timeline")
+    assert sorted(" ".join((child(e, "time").tail or "").split()) for e in events) == sorted(
         e["text"] for e in ANNOTATION["events"])
-    relations = by_tag(by_class(dom, "bf-relations")[0], "li")
+    relations = items(dom, "bf-relations")
     assert len(relations) == len(ANNOTATION["relations"])
     for item, relation in zip(relations, ANNOTATION["relations"], strict=True):
         links = [a.get("href") for a in by_class(item, "bf-actor-link")]
         assert links == [f"../../actors/{relation['from']}/", f"../../actors/{relation['to']}/"]
         assert text(by_class(item, "bf-relation__type")[0]) == relation["type"].replace("-", " ")
-        assert text(by_class(item, "bf-muted")[0]) == f"— {relation['note']}"
+        assert text(child(item, "small")) == f"— {relation['note']}"
 
 
 def test_briefing_article(pages: dict[str, str]) -> None:
@@ -239,13 +258,15 @@ def test_briefing_article(pages: dict[str, str]) -> None:
     article = paragraphs()
     shown = by_tag(by_class(dom, "bf-article")[0], "p")
     assert [p.get("id") for p in shown] == [f"p-{n}" for n in range(1, len(article) + 1)]
+    mentioned = set()
     for p, original in zip(shown, article, strict=True):
-        pilcrow = by_class(p, "bf-pilcrow")[0]
+        pilcrow, *mentions = by_tag(p, "a")
         assert pilcrow.get("href") == f"#{p.get('id')}"
+        assert pilcrow.get("aria-label") == f"Paragraph {p.get('id', '')[2:]}"
         assert text(p) == text(pilcrow) + original
+        mentioned.update(a.get("href") for a in mentions)
     marks = {m.get("data-quote") for m in by_tag(dom, "mark")}
     assert marks == {f"quote-{n}" for n in range(1, len(ANNOTATION["quotes"]) + 1)}
-    mentioned = {a.get("href") for a in by_class(dom, "bf-mention")}
     for actor_id in ("mark-rutte", "nato", "north-korea", "russia", "kursk", "vladimir-putin",
                      "yoon-suk-yeol", "rustem-umerov"):
         assert f"../../actors/{actor_id}/" in mentioned, actor_id
@@ -261,7 +282,7 @@ def test_actor_page_profile(pages: dict[str, str]) -> None:
     assert text(by_class(dom, "bf-profile__name")[0]) == actor["name"]
     title = by_class(dom, "bf-profile__title")[0]
     assert text(title) == f"{actor['title']} · {ACTORS['nato']['name']}"
-    assert by_tag(title, "a")[0].get("href") == "../nato/"
+    assert by_tag(title, "a")[0].get("href") == "../../actors/nato/"
     assert [text(a) for a in by_class(dom, "bf-alias")] == actor["aliases"]
     assert text(by_class(dom, "bf-profile__description")[0]) == " ".join(
         actor["description"].split())
@@ -275,16 +296,16 @@ def test_actor_page_quotes_briefings_claims(pages: dict[str, str]) -> None:
     assert headings(page) == ["Quotes", "Briefings", "Claims", "Relations",
                               "Often appears with"]
     boxes = by_class(dom, "bf-quote")
-    assert [text(by_class(b, "bf-quote__text")[0]) for b in boxes] == [
+    assert [quote_box(b)[0] for b in boxes] == [
         " ".join(q["text"].split()) for q in ANNOTATION["quotes"]]
-    for box in boxes:
-        trace = by_class(box, "bf-quote__trace")[0].get("href") or ""
-        assert re.fullmatch(rf"\.\./\.\./briefings/{SLUG}/#p-\d+", trace), trace
-    (appearance,) = by_class(dom, "bf-appearance")
-    assert text(by_class(appearance, "bf-badge")[0]) == "involved"
-    assert text(by_class(appearance, "bf-involved__role")[0]) == ANNOTATION["actors"][0]["role"]
-    sentences = [text(li) for li in by_tag(by_class(appearance, "bf-appearance__context")[0],
-                                           "li")]
+    for box, quote in zip(boxes, ANNOTATION["quotes"], strict=True):
+        _, speaker, caption, trace = quote_box(box)
+        assert (speaker, caption) == (None, quote["context"])  # his own page: who is known
+        assert re.fullmatch(rf"\.\./\.\./briefings/{SLUG}/#p-\d+", trace.get("href") or "")
+    (appearance,) = items(dom, "bf-appearances")
+    assert appearance.get("class") == "bf-as-involved"  # shown as a badge by the stylesheet
+    assert text(by_class(appearance, "bf-role")[0]) == ANNOTATION["actors"][0]["role"]
+    sentences = [text(q) for q in by_tag(appearance, "q")]
     assert sentences and all("Rutte" in s or "NATO Secretary General" in s for s in sentences)
     rows = by_tag(by_tag(by_class(dom, "bf-claims")[0], "tbody")[0], "tr")
     assert [text(by_tag(r, "td")[0]) for r in rows] == [
@@ -297,12 +318,19 @@ def test_actor_page_relations_in_and_out(pages: dict[str, str]) -> None:
     out = [(r["type"], r["to"]) for r in ANNOTATION["relations"] if r["from"] == "north-korea"]
     into = [(r["type"], r["from"]) for r in ANNOTATION["relations"] if r["to"] == "north-korea"]
     assert len(lists) == 2
+    # Under "From North Korea" and "To North Korea" each relation names the other side only.
+    assert [text(p) for p in by_class(dom, "bf-subhead")] == ["From North Korea",
+                                                             "To North Korea"]
+    for li in by_tag(lists[0], "li") + by_tag(lists[1], "li"):
+        assert len(by_class(li, "bf-actor-link")) == 1
+    assert all(text(li).startswith(text(by_class(li, "bf-relation__type")[0]))
+               for li in by_tag(lists[0], "li"))
     shown_out = {(text(by_class(li, "bf-relation__type")[0]).replace(" ", "-"),
-                  by_class(li, "bf-actor-link")[1].get("href")) for li in by_tag(lists[0], "li")}
+                  by_class(li, "bf-actor-link")[0].get("href")) for li in by_tag(lists[0], "li")}
     shown_in = {(text(by_class(li, "bf-relation__type")[0]).replace(" ", "-"),
                  by_class(li, "bf-actor-link")[0].get("href")) for li in by_tag(lists[1], "li")}
-    assert shown_out == {(t, f"../{a}/") for t, a in out}
-    assert shown_in == {(t, f"../{a}/") for t, a in into}
+    assert shown_out == {(t, f"../../actors/{a}/") for t, a in out}
+    assert shown_in == {(t, f"../../actors/{a}/") for t, a in into}
     assert by_tag(dom, "svg"), "the relations network"
     co = [a.get("href") for a in by_class(by_class(dom, "bf-co-actors")[0], "bf-actor-link")]
     assert co and "./" not in co
@@ -320,20 +348,19 @@ def test_index_pages(pages: dict[str, str]) -> None:
     assert len(cards) == 1
     assert by_tag(cards[0], "a")[0].get("href") == f"briefings/{SLUG}/"
     listed = by_tag(parse(pages["briefings/index.md"]), "li")
-    assert [by_tag(li, "a")[0].get("href") for li in listed] == [f"{SLUG}/"]
+    assert [by_tag(li, "a")[0].get("href") for li in listed] == [f"../briefings/{SLUG}/"]
     actors_index = pages["actors/index.md"]
     assert headings(actors_index) == ["Actors", "People", "Organizations", "States", "Places"]
     assert {a.get("href") for a in by_class(parse(actors_index), "bf-actor-link")} == {
-        f"{a}/" for a in ACTORS}
+        f"../actors/{a}/" for a in ACTORS}
     tags = {text(a) for a in by_tag(parse(pages["tags/index.md"]), "a")}
     assert tags == set(ANNOTATION["tags"])
     for tag in ANNOTATION["tags"]:
         assert f"tags/{tag}.md" in pages
-    timeline = by_class(parse(pages["timeline/index.md"]), "bf-event")
+    timeline = items(parse(pages["timeline/index.md"]), "bf-timeline")
     assert len(timeline) == len(ANNOTATION["events"])
     for event in timeline:
-        assert by_class(event, "bf-event__source")[0].get("href") == (
-            f"../briefings/{SLUG}/#events")
+        assert child(child(event, "cite"), "a").get("href") == f"../briefings/{SLUG}/#events"
     quotes = by_class(parse(pages["quotes/index.md"]), "bf-quote")
     assert len(quotes) == len(ANNOTATION["quotes"])
     network = parse(pages["network/index.md"])
@@ -362,6 +389,6 @@ def test_quotes_newest_first_across_briefings(tmp_path: Path) -> None:
     for page, prefix in (("actors/mark-rutte.md", "../../briefings/"),
                          ("quotes/index.md", "../briefings/")):
         boxes = by_class(parse(generated[page]), "bf-quote")
-        sources = [by_class(b, "bf-quote__trace")[0].get("href") or "" for b in boxes]
+        sources = [quote_box(b)[3].get("href") or "" for b in boxes]
         order = [s.removeprefix(prefix).split("/")[0] for s in sources]
         assert order == [SLUG] * len(ANNOTATION["quotes"]) + [older], (page, order)

@@ -219,23 +219,29 @@ def by_id(root: Element, ident: str) -> Element | None:
     return next((e for e in elements(root) if e.get("id") == ident), None)
 
 
-def text(element: Element, skip_class: str = "") -> str:
-    parts: list[str] = []
+def text(element: Element) -> str:
+    return norm("".join(element.itertext()))
 
-    def walk(node: Element) -> None:
-        if skip_class and skip_class in (node.get("class") or "").split():
-            if node.tail:
-                parts.append(node.tail)
-            return
-        if node.text:
-            parts.append(node.text)
-        for child in node:
-            walk(child)
-        if node is not element and node.tail:
-            parts.append(node.tail)
 
-    walk(element)
-    return norm("".join(parts))
+def child(element: Element, tag: str) -> Element:
+    """The first child element of `element` with this tag."""
+    return next(e for e in element if local(e.tag) == tag)
+
+
+def items(root: Element, cls: str) -> list[Element]:
+    """The items of every list with this class."""
+    return [e for found in by_class(root, cls) for e in found if local(e.tag) == "li"]
+
+
+def quote_boxes(page: Element) -> list[tuple[str, str, str]]:
+    """Each quote box's words, speaker and caption (speaker, title and context)."""
+    boxes = []
+    for box in by_class(page, "bf-quote", "figure"):
+        caption = child(box, "figcaption")
+        said = text(caption)[: len(text(caption)) - len(text(child(caption, "cite")))]
+        speaker = next((text(e) for e in caption if local(e.tag) == "a"), "")
+        boxes.append((text(child(box, "blockquote")), speaker, said.strip()))
+    return boxes
 
 
 def body(root: Element) -> Element:
@@ -458,20 +464,24 @@ def field_checks(i: int) -> dict[str, Callable[[Built], None]]:
 
     def role(b: Built) -> None:
         assert line in [text(e) for e in by_class(b.page(briefing), "bf-involved__role")]
-        assert line in [text(e) for e in by_class(b.page(actor), "bf-involved__role")]
+        assert line in [text(e) for e in by_class(b.page(actor), "bf-role")]
 
     def quote_text(b: Built) -> None:
         for page in (briefing, actor, "quotes/index.html"):
-            shown = [text(e) for e in by_class(b.page(page), "bf-quote__text")]
+            shown = [words for words, _, _ in quote_boxes(b.page(page))]
             assert line in shown, (page, shown)
 
     def quote_context(b: Built) -> None:
-        assert [text(e) for e in by_class(b.page(briefing), "bf-quote__context")] == [line]
+        # the speaker's name and title are this payload too
+        assert [caption for _, _, caption in quote_boxes(b.page(briefing))] == [
+            f"{line}, {line} · {line}"]
 
     def speaker(b: Built) -> None:
-        for page in (briefing, actor, "quotes/index.html"):
-            speakers = [text(e) for e in by_class(b.page(page), "bf-quote__speaker")]
+        for page in (briefing, "quotes/index.html"):
+            speakers = [name for _, name, _ in quote_boxes(b.page(page))]
             assert line in speakers, (page, speakers)
+        # on the speaker's own page the boxes leave out who said them: the context alone
+        assert [(name, said) for _, name, said in quote_boxes(b.page(actor))] == [("", line)]
 
     def claim_text(b: Built) -> None:
         for page in (briefing, actor):
@@ -482,33 +492,36 @@ def field_checks(i: int) -> dict[str, Callable[[Built], None]]:
         row = by_tag(by_tag(by_class(b.page(briefing), "bf-claims")[0], "tbody")[0], "tr")[0]
         trace = by_tag(by_tag(row, "td")[-1], "a")[0]
         assert norm(trace.get("title") or "") == line
-        assert trace.get("href") == "./#p-2"
+        assert trace.get("href") == "#p-2"
 
     def event_text(b: Built) -> None:
-        assert [text(e) for e in by_class(b.page(briefing), "bf-event__text")] == [line]
-        assert line in [text(e) for e in by_class(b.page("timeline/index.html"),
-                                                   "bf-event__text")]
+        def words(event: Element) -> str:  # the event's own text, after its date
+            return norm(child(event, "time").tail or "")
+
+        assert [words(e) for e in items(b.page(briefing), "bf-timeline")] == [line]
+        assert line in [words(e) for e in items(b.page("timeline/index.html"), "bf-timeline")]
 
     def relation_note(b: Built) -> None:
         expected = f"— {line}"
         for page in (briefing, actor, "actors/anchor/index.html", "network/index.html"):
-            notes = [text(e) for r in by_class(b.page(page), "bf-relations")
-                     for e in by_class(r, "bf-muted")]
+            notes = [text(e) for r in items(b.page(page), "bf-relations")
+                     for e in by_tag(r, "small")]
             assert expected in notes, (page, notes)
 
     def article(b: Built) -> None:
         page = b.page(briefing)
         paragraph = by_id(page, "p-2")
         assert paragraph is not None
-        assert text(paragraph, skip_class="bf-pilcrow") == line
-        marks = by_class(paragraph, "bf-quoted", "mark")
-        assert [text(m) for m in marks] == [line]
+        number = child(paragraph, "a")  # each paragraph starts with a link to itself
+        assert (text(number), number.get("href")) == ("2", "#p-2")
+        assert text(paragraph)[len("2"):] == line
+        assert [text(m) for m in by_tag(paragraph, "mark")] == [line]
         assert by_id(page, "p-3") is not None and by_id(page, "p-4") is None
 
     def mention(b: Built) -> None:
         paragraph = by_id(b.page(briefing), "p-2")
         assert paragraph is not None
-        links = by_class(paragraph, "bf-mention", "a")
+        _, *links = by_tag(paragraph, "a")
         assert [(text(a), a.get("href")) for a in links] == [
             (line, f"../../actors/{actor_id(i)}/")]
 
@@ -524,7 +537,9 @@ def field_checks(i: int) -> dict[str, Callable[[Built], None]]:
 
     def actor_title(b: Built) -> None:
         assert text(by_class(b.page(actor), "bf-profile__title")[0]) == line
-        assert line in [text(e) for e in by_class(b.page(briefing), "bf-quote__role")]
+        # the speaker's name and the quote's context are this payload too
+        assert f"{line}, {line} · {line}" in [
+            caption for _, _, caption in quote_boxes(b.page(briefing))]
 
     def alias(b: Built) -> None:
         assert [text(e) for e in by_class(b.page(actor), "bf-alias")] == [f"{line} alias"]

@@ -268,8 +268,25 @@ def _claim_cells(index: int) -> Shown:
 
 def _relation_notes(pages: dict[str, Element]) -> list[str]:
     notes = [text(e) for r in by_class(pages[BRIEFING_PAGE], "bf-relations")
-             for e in by_class(r, "bf-muted")]
+             for e in by_tag(r, "small")]
     return [n.removeprefix("— ") for n in notes]
+
+
+def _quote_contexts(pages: dict[str, Element]) -> list[str]:
+    """What each quote box says after its speaker: "Name, title · context"."""
+    contexts = []
+    for box in by_class(pages[BRIEFING_PAGE], "bf-quote", "figure"):
+        caption = by_tag(box, "figcaption")[0]
+        said = text(caption)[: len(text(caption)) - len(text(by_tag(caption, "cite")[0]))]
+        contexts.append(said.split(" · ", 1)[-1].strip())
+    return contexts
+
+
+def _event_texts(pages: dict[str, Element]) -> list[str]:
+    """Each event's own text: what follows its date."""
+    return [norm(next(e for e in item if local(e.tag) == "time").tail or "")
+            for timeline in by_class(pages[BRIEFING_PAGE], "bf-timeline")
+            for item in timeline if local(item.tag) == "li"]
 
 
 def _by_id(page: str, ident: str) -> Shown:
@@ -292,12 +309,12 @@ TEXT_FIELDS = (
     Field("key_point", ANNOTATION_YAML, 500, shown=_children(BRIEFING_PAGE, "bf-points", "li")),
     Field("role", ANNOTATION_YAML, 500, shown=_texts(BRIEFING_PAGE, "bf-involved__role")),
     Field("quote_text", ANNOTATION_YAML, 2000, one_line=False, in_article=True,
-          shown=_texts(BRIEFING_PAGE, "bf-quote__text")),
-    Field("quote_context", ANNOTATION_YAML, 500, shown=_texts(BRIEFING_PAGE, "bf-quote__context")),
+          shown=_children(BRIEFING_PAGE, "bf-quote", "blockquote")),
+    Field("quote_context", ANNOTATION_YAML, 500, shown=_quote_contexts),
     Field("claim_text", ANNOTATION_YAML, 2000, one_line=False, shown=_claim_cells(0)),
     Field("evidence", ANNOTATION_YAML, 2000, one_line=False, in_article=True,
           shown=_claim_cells(-1)),
-    Field("event_text", ANNOTATION_YAML, 2000, shown=_texts(BRIEFING_PAGE, "bf-event__text")),
+    Field("event_text", ANNOTATION_YAML, 2000, shown=_event_texts),
     Field("relation_note", ANNOTATION_YAML, 500, shown=_relation_notes),
 )
 ALL_ACTORS = KNOWN_IDS
@@ -718,7 +735,8 @@ def test_full_build_shows_the_text_or_fails_with_a_place(
         assert [text(e) for e in elements(page) if e.get("id") == "briefing-title"] == [expected]
         assert title == [f"{expected} - {SITE_TITLE}"]
     else:
-        assert expected in [text(e) for e in by_class(page, "bf-quote__text")]
+        assert expected in [text(e) for q in by_class(page, "bf-quote")
+                            for e in by_tag(q, "blockquote")]
     for tag in ("script", "iframe", "style", "object", "embed"):
         assert not by_tag(content(page), tag), f"<{tag}> in the content"
     for element in elements(page):

@@ -1,0 +1,359 @@
+"""The repeated building blocks of pages, as HTML: quote boxes, timelines, claims and lists.
+
+Templates lay out each page and call these for the blocks that repeat thousands of times on
+a large site. Built here in plain Python they cost about a third of a Jinja macro, and their
+markup is lean, a class on each block and plain elements inside, because MkDocs' Markdown
+pass and its search index read every tag and attribute of every page.
+
+Every text from an article or annotation is escaped here for the place it lands (element
+text or a double-quoted attribute); none of it can become markup. Links are relative to the
+page being rendered, so the site works on any host and from disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from markupsafe import Markup, escape
+
+from generator import model
+
+
+def briefing_page(slug: str) -> str:
+    """The docs-relative page of a briefing."""
+    return f"briefings/{slug}.md"
+
+
+def actor_page(actor_id: str) -> str:
+    """The docs-relative page of an actor."""
+    return f"actors/{actor_id}.md"
+
+
+def tag_page(tag: str) -> str:
+    """The docs-relative page of a tag."""
+    return f"tags/{tag}.md"
+
+
+def timeline_page(year: int) -> str:
+    """The docs-relative page of one year's events."""
+    return f"timeline/{year:04d}.md"
+
+
+def quotes_page(year: int) -> str:
+    """The docs-relative page of one year's quotes."""
+    return f"quotes/{year:04d}.md"
+
+
+@cache
+def page_url(path: str, directory_urls: bool) -> str:
+    """The URL MkDocs gives a page, relative to the site root."""
+    stem = path[: -len(".md")]
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def relative_url(source: str, target: str, directory_urls: bool, anchor: str = "") -> str:
+    """A link from page `source` to page `target` (and an anchor on it) that works on any
+    host: up to the site root, then down to the target; an anchor alone on the same page."""
+    if source == target:
+        return f"#{anchor}" if anchor else "./"
+    url = "../" * page_url(source, directory_urls).count("/") + page_url(target, directory_urls)
+    url = url or "./"
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _e(text: str) -> str:
+    """Text escaped for an element or a double-quoted attribute (every attribute here is).
+
+    An apostrophe needs no escaping in either place, and left as it is it costs MkDocs'
+    Markdown pass nothing; an entity it parses one by one.
+    """
+    return str(escape(text)).replace("&#39;", "'")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Piece:
+    """A marked stretch of a paragraph: a quote highlight or a mention link."""
+
+    start: int
+    end: int
+    kind: str  # "quote" or "mention"
+    target: str  # quote anchor or actor id
+
+
+def markup_paragraph(
+    text: str, pieces: Iterable[Piece], link: Callable[[str], str], names: dict[str, str]
+) -> str:
+    """Escape a paragraph, highlighting quotes and linking the first mention of each actor."""
+    quotes = sorted(p for p in pieces if p.kind == "quote")
+    mentions = sorted(p for p in pieces if p.kind == "mention")
+    out: list[str] = []
+    linked: set[str] = set()
+
+    def plain(start: int, end: int) -> None:
+        position = start
+        for mention in mentions:
+            if mention.start < position or mention.end > end or mention.target in linked:
+                continue
+            linked.add(mention.target)
+            out.append(_e(text[position : mention.start]))
+            out.append(f'<a href="{_e(link(actor_page(mention.target)))}" '
+                       f'title="{_e(names[mention.target])}">'
+                       f"{_e(text[mention.start : mention.end])}</a>")
+            position = mention.end
+        out.append(_e(text[position:end]))
+
+    position = 0
+    for quote in quotes:
+        if quote.start < position:
+            continue
+        plain(position, quote.start)
+        out.append(f'<mark data-quote="{_e(quote.target)}">')
+        plain(quote.start, quote.end)
+        out.append("</mark>")
+        position = quote.end
+    plain(position, len(text))
+    return "".join(out)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+@dataclass
+class Blocks:
+    """The building blocks for one page: every link in them is relative to `page`."""
+
+    page: str
+    actors: dict[str, model.Actor]
+    directory_urls: bool = True
+    _links: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+
+    def url(self, target: str, anchor: str = "") -> str:
+        """A link from this page to page `target`, escaped for an attribute."""
+        key = (target, anchor)
+        found = self._links.get(key)
+        if found is None:
+            found = self._links[key] = _e(relative_url(self.page, target, self.directory_urls,
+                                                       anchor))
+        return found
+
+    # --- links and small pieces ------------------------------------------------------------
+
+    def actor_link(self, actor_id: str) -> Markup:
+        """A link to an actor's page, marked with the actor's kind."""
+        return Markup(self._actor(actor_id))
+
+    def _actor(self, actor_id: str) -> str:
+        actor = self.actors[actor_id]
+        return (f'<a class="bf-actor-link bf-kind-{actor.kind}" '
+                f'href="{self.url(actor_page(actor_id))}">{_e(actor.name)}</a>')
+
+    @staticmethod
+    def _date(date: model.PartialDate) -> str:
+        return f'<time datetime="{date.iso}">{date.label}</time>'
+
+    @staticmethod
+    def _day(briefing: model.Briefing) -> str:
+        return f'<time datetime="{briefing.date.isoformat()}">{briefing.date_label}</time>'
+
+    # --- quotes -----------------------------------------------------------------------------
+
+    def quote_boxes(self, refs: Iterable[model.QuoteRef]) -> Markup:
+        """Pull quotes from many briefings, each saying where it comes from. On the page of
+        the actor who said them all, the speaker is not repeated in every box."""
+        return self._quotes(self._quote(ref.briefing, ref.quote, True) for ref in refs)
+
+    def briefing_quotes(self, briefing: model.Briefing) -> Markup:
+        """The pull quotes of the briefing whose page this is."""
+        return self._quotes(self._quote(briefing, quote, False) for quote in briefing.quotes)
+
+    @staticmethod
+    def _quotes(boxes: Iterable[str]) -> Markup:
+        # One block around them all: Markdown copies the rest of the page after each top-level
+        # HTML block, which made a page of a thousand separate boxes quadratic.
+        return Markup('<div class="bf-quotes">\n' + "\n".join(boxes) + "\n</div>")
+
+    def _quote(self, briefing: model.Briefing, quote: model.Quote, elsewhere: bool) -> str:
+        speaker = self.actors[quote.speaker]
+        page = briefing_page(briefing.slug)
+        anchor = f"{briefing.slug}-{quote.anchor}" if elsewhere else quote.anchor
+        if self.page == actor_page(speaker.id):
+            said = _e(quote.context)
+        else:
+            said = "".join((f'<a href="{self.url(actor_page(speaker.id))}">{_e(speaker.name)}</a>',
+                            f", {_e(speaker.title)}" if speaker.title else "",
+                            f" · {_e(quote.context)}" if quote.context else ""))
+        source = (f'<a href="{self.url(page)}">{_e(briefing.title)}</a>, {briefing.date_label}'
+                  " · " if elsewhere else "")
+        number = quote.paragraph + 1
+        return (f'<figure class="bf-quote" id="{anchor}"><blockquote>{_e(quote.text)}'
+                f"</blockquote><figcaption>{said}<cite>{source}"
+                f'<a href="{self.url(page, f"p-{number}")}">¶&nbsp;{number} in the article</a>'
+                "</cite></figcaption></figure>")
+
+    # --- an actor's briefings ---------------------------------------------------------------
+
+    def appearances(self, appearances: Iterable[model.Appearance]) -> Markup:
+        """The briefings an actor appears in, each with its role and the sentences naming it."""
+        items = []
+        for appearance in appearances:
+            briefing, presence = appearance.briefing, appearance.presence
+            # involved or mentioned: the stylesheet shows it as a badge after the title
+            how = "involved" if presence.involved else "mentioned"
+            role = f' <span class="bf-role">{_e(presence.role)}</span>' if presence.role else ""
+            said = "".join(f"<q>{_e(sentence)}</q>" for sentence in presence.sentences)
+            items.append(f'<li class="bf-as-{how}">{self._day(briefing)} '
+                         f'<a href="{self.url(briefing_page(briefing.slug))}">'
+                         f"{_e(briefing.title)}</a>{role}{said}</li>")
+        return Markup('<ul class="bf-appearances">\n' + "\n".join(items) + "\n</ul>")
+
+    def briefing_rows(self, briefings: Iterable[model.Briefing]) -> Markup:
+        """Briefings one a line: date, title, source."""
+        rows = "\n".join(
+            f"<li>{self._day(b)} <a href=\"{self.url(briefing_page(b.slug))}\">{_e(b.title)}"
+            f"</a> <small>{_e(b.source.name)}</small></li>" for b in briefings)
+        return Markup(f'<ul class="bf-list">\n{rows}\n</ul>')
+
+    # --- claims -----------------------------------------------------------------------------
+
+    def claims(self, refs: Sequence[model.ClaimRef], by_actor: bool) -> Markup:
+        """A table of claims: those of a briefing (with who asserts each and its evidence), or
+        those of an actor (`by_actor`, with the briefing each is from)."""
+        head: tuple[str, ...]
+        if by_actor:
+            head = ("Claim", "Status", "Grade", "Likelihood", "Briefing")
+        else:
+            head = ("Claim", "Status", "By", "Grade", "Likelihood", "Evidence")
+        rows = []
+        for ref in refs:
+            briefing, claim = ref.briefing, ref.claim
+            cells = [_e(claim.text),
+                     f'<span class="bf-status bf-status--{claim.status}">{claim.status}</span>']
+            if not by_actor:
+                cells.append(self._actor(claim.by) if claim.by else "")
+            cells.append(f'<abbr class="bf-grade" title="Source reliability {claim.grade[0]}, '
+                         f'information credibility {claim.grade[1]}">{claim.grade}</abbr>'
+                         if claim.grade else "")
+            cells.append(claim.likelihood.replace("-", " "))
+            page = briefing_page(briefing.slug)
+            if by_actor:
+                cells.append(f'<a href="{self.url(page)}">{_e(briefing.title)}</a>')
+            elif claim.spans:
+                number = claim.spans[0].paragraph + 1
+                cells.append(f'<a href="{self.url(page, f"p-{number}")}" '
+                             f'title="{_e(claim.evidence)}">¶&nbsp;{number}</a>')
+            else:
+                cells.append("")
+            rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+        kind = "actor" if by_actor else "briefing"
+        columns = "".join(f'<th scope="col">{name}</th>' for name in head)
+        return Markup(f'<table class="bf-claims bf-claims--{kind}">\n<thead><tr>{columns}'
+                      "</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>")
+
+    # --- events and relations ---------------------------------------------------------------
+
+    def timeline(self, refs: Iterable[model.EventRef]) -> Markup:
+        """Events from many briefings, each linked to the briefing it comes from."""
+        return Markup('<ol class="bf-timeline">\n' + "\n".join(
+            self._event(ref.event, ref.briefing) for ref in refs) + "\n</ol>")
+
+    def briefing_timeline(self, briefing: model.Briefing) -> Markup:
+        """The events of the briefing whose page this is, in date order."""
+        events = sorted(briefing.events, key=lambda e: (e.date.year, e.date.month, e.date.day))
+        return Markup('<ol class="bf-timeline">\n' + "\n".join(
+            self._event(event, None) for event in events) + "\n</ol>")
+
+    def _event(self, event: model.Event, briefing: model.Briefing | None) -> str:
+        # The date, the text, then (small) the actors and (cite) the briefing it is from.
+        actors = ("<small>" + ", ".join(self._actor(a) for a in event.actors) + "</small>"
+                  if event.actors else "")
+        source = (f'<cite><a href="{self.url(briefing_page(briefing.slug), "events")}">'
+                  f"{_e(briefing.title)}</a></cite>" if briefing is not None else "")
+        return f"<li>{self._date(event.date)}{_e(event.text)}{actors}{source}</li>"
+
+    def relations(self, refs: Iterable[model.RelationRef]) -> Markup:
+        """Relations, each with the briefings that state it."""
+        return Markup('<ul class="bf-relations">\n' + "\n".join(
+            self._relation(ref.relation, ref.briefings) for ref in refs) + "\n</ul>")
+
+    def briefing_relations(self, briefing: model.Briefing) -> Markup:
+        """The relations the briefing whose page this is states."""
+        return Markup('<ul class="bf-relations">\n' + "\n".join(
+            self._relation(relation, ()) for relation in briefing.relations) + "\n</ul>")
+
+    def _relation(self, relation: model.Relation, briefings: Iterable[model.Briefing]) -> str:
+        note = f" <small>— {_e(relation.note)}</small>" if relation.note else ""
+        sources = "".join(
+            f' <a href="{self.url(briefing_page(b.slug), "relations")}" title="{_e(b.title)}">'
+            f"{b.date_label}</a>" for b in briefings)
+        kind = relation.type.replace("-", " ")
+        # On an actor's own page, under "From <actor>" or "To <actor>", its side goes unsaid.
+        source = "" if self.page == actor_page(relation.source) else \
+            self._actor(relation.source) + " "
+        target = "" if self.page == actor_page(relation.target) else \
+            " " + self._actor(relation.target)
+        return (f'<li>{source}<span class="bf-relation__type">{kind}</span>{target}{note}'
+                f"{sources}</li>")
+
+    # --- lists of actors --------------------------------------------------------------------
+
+    def involved(self, briefing: model.Briefing) -> Markup:
+        """The actors that matter in a briefing, with their kind, title and role there."""
+        items = []
+        for involvement in briefing.actors:
+            actor = self.actors[involvement.actor]
+            about = f"{actor.kind} · {_e(actor.title)}" if actor.title else actor.kind
+            role = (f'<span class="bf-involved__role">{_e(involvement.role)}</span>'
+                    if involvement.role else "")
+            items.append(f"<li>{self._actor(actor.id)} <small>{about}</small>{role}</li>")
+        return Markup('<ul class="bf-involved">\n' + "\n".join(items) + "\n</ul>")
+
+    def actor_list(self, actors: Iterable[model.Actor], quotes: dict[str, int]) -> Markup:
+        """Actors one a line: name, title and how many quotes the site has of them."""
+        items = []
+        for actor in actors:
+            title = f" <small>{_e(actor.title)}</small>" if actor.title else ""
+            said = quotes.get(actor.id, 0)
+            badge = f' <span class="bf-badge">{_plural(said, "quote")}</span>' if said else ""
+            items.append(f"<li>{self._actor(actor.id)}{title}{badge}</li>")
+        return Markup('<ul class="bf-actor-list">\n' + "\n".join(items) + "\n</ul>")
+
+    def co_actors(self, pairs: Iterable[tuple[str, int]]) -> Markup:
+        """The actors another appears with most, and in how many briefings."""
+        items = "\n".join(f"<li>{self._actor(other)} <small>{_plural(count, 'briefing')}"
+                          "</small></li>" for other, count in pairs)
+        return Markup(f'<ul class="bf-co-actors">\n{items}\n</ul>')
+
+    # --- the article ------------------------------------------------------------------------
+
+    def article(self, briefing: model.Briefing, article: model.Article) -> Markup:
+        """The article with numbered paragraphs, quotes highlighted and mentions linked."""
+        pieces: list[list[Piece]] = [[] for _ in article.paragraphs]
+        for quote in briefing.quotes:
+            for span in quote.spans:
+                pieces[span.paragraph].append(Piece(span.start, span.end, "quote", quote.anchor))
+        for mention in article.mentions:
+            span = mention.span
+            pieces[span.paragraph].append(Piece(span.start, span.end, "mention", mention.actor))
+        names = {p.actor: self.actors[p.actor].name for p in briefing.presences}
+        page = briefing_page(briefing.slug)
+
+        def link(target: str) -> str:
+            return relative_url(page, target, self.directory_urls)
+
+        paragraphs = []
+        for number, paragraph in enumerate(article.paragraphs, 1):
+            heading = ' class="bf-article__heading"' if paragraph.heading else ""
+            paragraphs.append(
+                f'<p id="p-{number}"{heading}><a href="#p-{number}" aria-label="Paragraph '
+                f'{number}">{number}</a>'
+                f"{markup_paragraph(paragraph.text, pieces[number - 1], link, names)}</p>")
+        return Markup('<div class="bf-article">\n' + "\n".join(paragraphs) + "\n</div>")
