@@ -103,11 +103,11 @@ class Cache:
 
     def file_hash(self, path: Path) -> str | None:
         """The sha256 of a file, reusing the recorded one while the file is untouched."""
+        key = str(path)
         try:
-            info = path.stat()
+            info = os.stat(key)
         except OSError:
             return None
-        key = str(path)
         old = self.stamps.get(key)
         if old and (old.size, old.mtime_ns, old.ctime_ns, old.inode) == (
             info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
@@ -121,6 +121,16 @@ class Cache:
                                  digest)
         self._changed["stamps"].add(key)
         return digest
+
+    def has_result(self, name: str) -> bool:
+        """Whether anything is recorded for `name`, under any key."""
+        return name in self._results or name in self._pickled
+
+    def record_stamp(self, path: str, stamp: Stamp) -> None:
+        """Remember a file's stamp, taken by another process that read the file."""
+        if self.stamps.get(path) != stamp:
+            self.stamps[path] = stamp
+            self._changed["stamps"].add(path)
 
     def result(self, name: str, key: str) -> Any:
         """What was recorded for `name` (a briefing's slug) under `key`, or None."""
@@ -181,7 +191,7 @@ class Cache:
         if recorded is None:
             return False
         try:
-            info = (folder / page).stat()
+            info = os.stat(f"{folder}/{page}")
         except OSError:
             return False
         return (info.st_size, info.st_mtime_ns) == recorded[1:]
@@ -192,7 +202,7 @@ class Cache:
         if recorded is None or recorded[0] != fingerprint:
             return False
         try:
-            info = (folder / page).stat()
+            info = os.stat(f"{folder}/{page}")
         except OSError:
             return False
         return (info.st_size, info.st_mtime_ns) == recorded[1:]
@@ -200,7 +210,7 @@ class Cache:
     def record_page(self, folder: Path, page: str, fingerprint: str) -> None:
         """Remember the fingerprint of a page now on disk."""
         with contextlib.suppress(OSError):
-            info = (folder / page).stat()
+            info = os.stat(f"{folder}/{page}")
             key = f"{folder}\0{page}"
             value = (fingerprint, info.st_size, info.st_mtime_ns)
             if self.pages.get(key) != value:
@@ -346,7 +356,7 @@ def output_stats(folder: Path, files: list[str]) -> dict[str, tuple[int, int]] |
     stats: dict[str, tuple[int, int]] = {}
     for name in files:
         try:
-            info = (folder / name).stat()
+            info = os.stat(f"{folder}/{name}")
         except OSError:
             return None
         stats[name] = (info.st_size, info.st_mtime_ns)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -46,7 +47,8 @@ class Progress:
     """Progress on long runs: a bar on a terminal, a line per stage otherwise, or nothing."""
 
     LABELS: ClassVar[dict[str, str]] = {
-        "checked": "checked briefings", "rendered": "rendered pages", "written": "written pages"}
+        "checked": "checked briefings", "planned": "planned pages", "rendered": "rendered pages",
+        "written": "written pages"}
 
     def __init__(self, quiet: bool) -> None:
         self.quiet = quiet
@@ -86,6 +88,9 @@ def _generate(settings: pipeline.Settings, quiet: bool, *, lock: bool = True) ->
 @click.version_option(package_name="briefings")
 def main() -> None:
     """Briefings: verified briefing sites from annotated articles."""
+    # A run is one short pass over content that makes no garbage cycles worth collecting:
+    # the cycle collector would only walk every briefing again, during the run and at exit.
+    gc.disable()
 
 
 @main.command()
@@ -119,6 +124,7 @@ def build(seeds: str | None, docs: str | None, templates: str | None, quiet: boo
     try:
         with pipeline.run_lock(settings):  # held until the new site/ is in place
             result = _generate(settings, quiet, lock=False)
+            gc.enable()  # MkDocs makes cycles, and a large site's build runs for minutes
             site_dir = build_site(settings, quiet=quiet, newest=result.newest)
     except ContentError as exc:
         report(exc.problems, quiet)
@@ -138,6 +144,8 @@ def serve(seeds: str | None, docs: str | None, templates: str | None, quiet: boo
           dev_addr: str) -> None:
     """Live preview: saved YAML and articles show in the browser; errors in the terminal."""
     from mkdocs.commands.serve import serve as mkdocs_serve
+
+    gc.enable()  # a long-lived process: each rebuild holds off the collector only while it runs
 
     settings = _settings(seeds, docs, templates)
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO,

@@ -314,10 +314,10 @@ class Site:
     claims_by_actor: dict[str, tuple[ClaimRef, ...]] = field(default_factory=dict)
     appearances: dict[str, tuple[Appearance, ...]] = field(default_factory=dict)
     relations: tuple[RelationRef, ...] = ()
-    co_actors: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
     tags: dict[str, tuple[Briefing, ...]] = field(default_factory=dict)
     events: tuple[EventRef, ...] = ()
     quotes: tuple[QuoteRef, ...] = ()
+    present: dict[str, tuple[str, ...]] = field(default_factory=dict)  # slug: actor ids in it
 
 
 def _briefing_order(briefing: Briefing) -> tuple[int, str]:
@@ -334,7 +334,6 @@ def build_site(actors: dict[str, Actor], briefings: list[Briefing]) -> Site:
     claims_by_actor: dict[str, list[ClaimRef]] = defaultdict(list)
     tags: dict[str, list[Briefing]] = defaultdict(list)
     appearances: dict[str, list[Appearance]] = defaultdict(list)
-    together: dict[str, Counter[str]] = defaultdict(Counter)
     stated: dict[Relation, list[Briefing]] = defaultdict(list)
     events: list[EventRef] = []
     for briefing in ordered:
@@ -343,10 +342,8 @@ def build_site(actors: dict[str, Actor], briefings: list[Briefing]) -> Site:
                 claims_by_actor[claim.by].append(ClaimRef(briefing, claim))
         for tag in briefing.tags:
             tags[tag].append(briefing)
-        present = [presence.actor for presence in briefing.presences]
         for presence in briefing.presences:
             appearances[presence.actor].append(Appearance(briefing, presence))
-            together[presence.actor].update(present)  # itself too: left out below
         for relation in briefing.relations:
             key = Relation(relation.source, relation.type, relation.target)
             if briefing not in stated[key]:
@@ -368,15 +365,22 @@ def build_site(actors: dict[str, Actor], briefings: list[Briefing]) -> Site:
         claims_by_actor={k: tuple(v) for k, v in claims_by_actor.items()},
         appearances={k: tuple(v) for k, v in appearances.items()},
         relations=relations,
-        co_actors={
-            k: tuple((other, -n) for n, other in sorted(
-                (-n, other) for other, n in c.items() if other != k)[:MAX_CO_ACTORS])
-            for k, c in together.items()
-        },
         tags={k: tuple(v) for k, v in sorted(tags.items())},
         events=tuple(events),
         quotes=quotes,
+        present={b.slug: tuple(p.actor for p in b.presences) for b in ordered},
     )
+
+
+def co_actors(site: Site, actor_id: str) -> tuple[tuple[str, int], ...]:
+    """The actors that appear most often in the same briefings as `actor_id`, with how often:
+    at most MAX_CO_ACTORS, the most frequent first (then by id)."""
+    together: Counter[str] = Counter()
+    for appearance in site.appearances.get(actor_id, ()):
+        together.update(site.present[appearance.briefing.slug])
+    together.pop(actor_id, None)
+    ranked = sorted((-count, other) for other, count in together.items())[:MAX_CO_ACTORS]
+    return tuple((other, -count) for count, other in ranked)
 
 
 def _first_note(relation: Relation, briefings: list[Briefing]) -> Relation:

@@ -22,6 +22,7 @@ import yaml
 from generator import components, load, render, validate, write
 from generator.cache import (
     Cache,
+    Stamp,
     Summary,
     compiled_templates,
     fingerprint,
@@ -114,19 +115,30 @@ Graph = dict[str, tuple[str, tuple[str, ...]]]  # slug: (the briefing's key, pag
 
 
 class Sink(Protocol):
-    """Where rendered pages go: docs/ through a write transaction, or memory."""
+    """Where rendered pages go: docs/ through a write transaction, or memory.
 
-    def unchanged(self, path: str, fingerprint: str) -> bool:
-        """True (and the page is kept) when it is there as rendered from these inputs."""
+    `current` and `written` only look and `prepare` only writes where the sink allows it,
+    so worker processes call them too; `keep` and `add` record, in the process that owns
+    the sink, what `prepare` sent back.
+    """
 
-    def keep(self, path: str) -> bool:
-        """True (and the page is kept) when it is there as it was last written."""
+    def current(self, path: str, fingerprint: str) -> bool:
+        """True when the page is there as rendered from inputs with this fingerprint."""
+
+    def written(self, path: str) -> bool:
+        """True when the page is there as it was last written."""
+
+    def keep(self, path: str) -> None:
+        """Leave the page there as it is."""
 
     def graph(self, state: str) -> Graph | None:
         """What the pages there were made from, if they were made in the same `state`."""
 
-    def add(self, path: str, fingerprint: str, data: bytes, sha: str) -> None:
-        """Take a rendered page: its UTF-8 bytes and their sha256."""
+    def prepare(self, path: str, data: bytes) -> Any:
+        """Get a rendered page (UTF-8) ready for `add`: what travels back from a worker."""
+
+    def add(self, path: str, fingerprint: str, sha: str, prepared: Any) -> None:
+        """Take a rendered page, as `prepare` left it, with its fingerprint and sha256."""
 
 
 @dataclass
@@ -139,23 +151,23 @@ class _Folder:
     kept: list[str] = field(default_factory=list)
     fingerprints: dict[str, str] = field(default_factory=dict)
 
-    def unchanged(self, path: str, fingerprint: str) -> bool:
-        if self.store.page_unchanged(self.folder, path, fingerprint):
-            self.kept.append(path)
-            return True
-        return False
+    def current(self, path: str, fingerprint: str) -> bool:
+        return self.store.page_unchanged(self.folder, path, fingerprint)
 
-    def keep(self, path: str) -> bool:
-        if self.store.page_written(self.folder, path):
-            self.kept.append(path)
-            return True
-        return False
+    def written(self, path: str) -> bool:
+        return self.store.page_written(self.folder, path)
+
+    def keep(self, path: str) -> None:
+        self.kept.append(path)
 
     def graph(self, state: str) -> Graph | None:
         return self.store.graph(self.folder, state)
 
-    def add(self, path: str, fingerprint: str, data: bytes, sha: str) -> None:
-        self.update.add(path, data, sha)
+    def prepare(self, path: str, data: bytes) -> write.Staged:
+        return self.update.stage(path, data)  # the page itself stays on disk, not in memory
+
+    def add(self, path: str, fingerprint: str, sha: str, prepared: Any) -> None:
+        self.update.took(path, sha, prepared)
         self.fingerprints[path] = fingerprint
 
 
@@ -165,17 +177,23 @@ class _Memory:
 
     pages: dict[str, str] = field(default_factory=dict)
 
-    def unchanged(self, path: str, fingerprint: str) -> bool:
+    def current(self, path: str, fingerprint: str) -> bool:
         return False
 
-    def keep(self, path: str) -> bool:
+    def written(self, path: str) -> bool:
         return False
+
+    def keep(self, path: str) -> None:
+        raise AssertionError("a page in memory is never kept from an earlier run")
 
     def graph(self, state: str) -> Graph | None:
         return None
 
-    def add(self, path: str, fingerprint: str, data: bytes, sha: str) -> None:
-        self.pages[path] = data.decode("utf-8")
+    def prepare(self, path: str, data: bytes) -> bytes:
+        return data
+
+    def add(self, path: str, fingerprint: str, sha: str, prepared: Any) -> None:
+        self.pages[path] = prepared.decode("utf-8")
 
 
 def check(
@@ -284,8 +302,10 @@ class _Checked:
     slug: str
     key: str
     result: bytes  # (Briefing | None, problems), pickled once for the trip and the cache
-    page: tuple[str, str, bytes, str] | None = None  # path, fingerprint, bytes, sha256
+    page: tuple[str, str, Any, Any] | None = None  # path, fingerprint, bytes and sha256, then
+    # once the sink has prepared it: path, fingerprint, sha256 and what the sink sends back
     template_problem: Problem | None = None  # the page could not be rendered
+    stamps: dict[str, Stamp] = field(default_factory=dict)  # of the files hashed to check it
 
     @staticmethod
     def of(slug: str, key: str, briefing: Briefing | None, problems: list[Problem],
@@ -335,20 +355,23 @@ def _produce(
     previous = sink.graph(state) if sink is not None else None
     graph: Graph = {}
     briefings: list[Briefing] = []
-    todo: list[tuple[load.BriefingEntry, str]] = []
+    todo: list[tuple[load.BriefingEntry, str | None]] = []
     for entry in found.briefings:
-        key = fingerprint(registry_key, store.file_hash(entry.annotation),
-                          store.file_hash(entry.article) if entry.article else None)
+        if not store.has_result(entry.slug):
+            todo.append((entry, None))  # its files are hashed where they are read
+            continue
+        key = _briefing_key(store, registry_key, entry)
         cached = store.result(entry.slug, key)
         if cached is None:
             todo.append((entry, key))
             continue
         briefing, briefing_problems = cached
-        if briefing is not None and renders and sink is not None and not sink.unchanged(
-                components.briefing_page(entry.slug),
-                render.briefing_fingerprint(salt, briefing, key, actors)):
-            todo.append((entry, key))  # the page must be rendered again: read the article
-            continue
+        if briefing is not None and renders and sink is not None:
+            page = components.briefing_page(entry.slug)
+            if not sink.current(page, render.briefing_fingerprint(salt, briefing, key, actors)):
+                todo.append((entry, key))  # the page must be rendered again: read the article
+                continue
+            sink.keep(page)
         problems.extend(briefing_problems)
         if briefing is not None:
             briefings.append(briefing)
@@ -359,14 +382,25 @@ def _produce(
 
     def job(i: int) -> _Checked:
         entry, key = todo[i]
-        return _check_briefing(settings, entry, key, registry, finder,
-                               renderer if renders else None, salt)
+        stamps = None
+        if key is None:
+            stamps = Cache()
+            key = _briefing_key(stamps, registry_key, entry)
+        checked = _check_briefing(settings, entry, key, registry, finder,
+                                  renderer if renders else None, salt)
+        checked.stamps = stamps.stamps if stamps is not None else {}
+        if checked.page is not None and sink is not None:
+            path, page_fingerprint, data, sha = checked.page
+            checked.page = (path, page_fingerprint, sha, sink.prepare(path, data))
+        return checked
 
     template_problems: set[Problem] = set()  # one template error fails every page: say it once
     for checked in _map(job, len(todo), "checked", progress):
         if checked.template_problem is not None:
             template_problems.add(checked.template_problem)
             continue
+        for path, stamp in checked.stamps.items():
+            store.record_stamp(path, stamp)
         briefing, briefing_problems = result = pickle.loads(checked.result)
         store.record(checked.slug, checked.key, result, checked.result)
         problems.extend(briefing_problems)
@@ -374,7 +408,8 @@ def _produce(
             briefings.append(briefing)
             _add_to_graph(graph, previous, briefing, checked.key)
         if checked.page is not None and sink is not None:
-            sink.add(*checked.page)
+            path, page_fingerprint, sha, prepared = checked.page
+            sink.add(path, page_fingerprint, sha, prepared)
     store.keep_results({entry.slug for entry in found.briefings})
     problems = sorted(problems + list(template_problems))
     if any(p.is_error for p in problems):
@@ -382,22 +417,34 @@ def _produce(
     site = build_site(actors, briefings)
     if sink is None or renderer is None:
         return _Produced(site, problems, state, graph)
-    wanted = _pages_to_plan(sink, previous, graph)
-    plans = [plan for plan in render.plan_site(site, renderer, salt, wanted)
-             if not sink.unchanged(plan.path, plan.fingerprint)]
+    plans = render.plan_site(site, renderer, salt, _pages_to_plan(sink, previous, graph))
 
-    def render_job(i: int) -> tuple[str, str, bytes, str] | Problem:
+    def render_job(i: int) -> tuple[str, str, str, Any] | Problem:
+        """A page rendered and prepared by the sink (None when it is there as it would be
+        rendered), or what went wrong in the template."""
+        plan = plans[i]
+        page_fingerprint = plan.fingerprint()
+        if sink.current(plan.path, page_fingerprint):
+            return plan.path, page_fingerprint, "", None
         try:
-            text = plans[i].render()
+            text = plan.render()
         except jinja2.TemplateError as exc:
             return _template_problem(settings, exc)
-        return _encoded(plans[i].path, plans[i].fingerprint, text)
+        path, _, data, sha = _encoded(plan.path, page_fingerprint, text)
+        return path, page_fingerprint, sha, sink.prepare(path, data)
 
-    for page in _map(render_job, len(plans), "rendered", progress):
-        if isinstance(page, Problem):
-            template_problems.add(page)
+    count = 0
+    for rendered in _map(render_job, len(plans), "planned", progress):
+        if isinstance(rendered, Problem):
+            template_problems.add(rendered)
+            continue
+        path, page_fingerprint, sha, prepared = rendered
+        if prepared is None:
+            sink.keep(path)
         else:
-            sink.add(*page)
+            sink.add(path, page_fingerprint, sha, prepared)
+            count += 1
+    progress("rendered", count, count)
     if template_problems:
         raise ContentError(sorted(problems + list(template_problems)))
     return _Produced(site, problems, state, graph)
@@ -428,7 +475,20 @@ def _pages_to_plan(sink: Sink, previous: Graph | None, graph: Graph) -> Callable
             for version in (before, after):
                 if version is not None:
                     touched.update(version[1])
-    return lambda path: path in touched or not sink.keep(path)
+
+    def wanted(path: str) -> bool:
+        if path in touched or not sink.written(path):
+            return True
+        sink.keep(path)
+        return False
+
+    return wanted
+
+
+def _briefing_key(store: Cache, registry_key: str, entry: load.BriefingEntry) -> str:
+    """What a briefing's check depends on: its files' content and the actor registry."""
+    return fingerprint(registry_key, store.file_hash(entry.annotation),
+                       store.file_hash(entry.article) if entry.article else None)
 
 
 def _encoded(path: str, page_fingerprint: str, text: str) -> tuple[str, str, bytes, str]:

@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -150,15 +150,21 @@ def _actor_link(renderer: Renderer, page: str, actor_id: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class PagePlan:
-    """A page to generate: its path, a fingerprint of everything it shows, and how to render it.
+    """A page to generate: its path, what it shows (`key`) and how to render it.
 
     Two plans with the same fingerprint render the same text, so a page whose fingerprint
-    has not changed since the last run need not be rendered again.
+    has not changed since the last run need not be rendered again. Both the fingerprint and
+    the page are worked out only when asked for, so a worker process can do either.
     """
 
     path: str
-    fingerprint: str
+    salt: str
+    key: Callable[[], tuple[object, ...]]
     render: Callable[[], str]
+
+    def fingerprint(self) -> str:
+        """A hash of everything the page shows, and of the templates."""
+        return fingerprint(self.salt, self.path, self.key())
 
 
 def _display(actor: model.Actor) -> tuple[str, str, str, str]:
@@ -252,7 +258,7 @@ def plan_site(
             computed = {k: v() if callable(v) else v for k, v in values.items()}
             return renderer.render(template, path, actors, site=site, **computed)
 
-        plans.append(PagePlan(path, fingerprint(salt, path, key()), render))
+        plans.append(PagePlan(path, salt, key, render))
 
     def displays(ids: Iterable[str]) -> tuple[tuple[str, str, str, str], ...]:
         return tuple(_display(actors[i]) for i in sorted(set(ids)) if i in actors)
@@ -262,11 +268,10 @@ def plan_site(
     for ref in site.relations:
         outgoing.setdefault(ref.relation.source, []).append(ref)
         incoming.setdefault(ref.relation.target, []).append(ref)
-    def actor_key(actor: model.Actor) -> tuple[object, ...]:
+    def actor_key(actor: model.Actor, co_actors: Callable[[], Any]) -> tuple[object, ...]:
         appearances = site.appearances.get(actor.id, ())
-        co_actors = site.co_actors.get(actor.id, ())
         relations = [*outgoing.get(actor.id, ()), *incoming.get(actor.id, ())]
-        linked = [actor.affiliation, *(other for other, _ in co_actors)]
+        linked = [actor.affiliation, *(other for other, _ in co_actors())]
         linked += [r.relation.source for r in relations] + [r.relation.target for r in relations]
         return (
             repr(actor),
@@ -276,7 +281,7 @@ def plan_site(
             tuple((_head(ref.briefing), ref.claim.text, ref.claim.status, ref.claim.grade,
                    ref.claim.likelihood) for ref in site.claims_by_actor.get(actor.id, ())),
             tuple(_relation(ref) for ref in relations),
-            co_actors,
+            co_actors(),
             displays(linked),
         )
 
@@ -285,10 +290,10 @@ def plan_site(
         appearances = site.appearances.get(actor.id, ())
         quotes = site.quotes_by_actor.get(actor.id, ())
         claims = site.claims_by_actor.get(actor.id, ())
-        co_actors = site.co_actors.get(actor.id, ())
+        co_actors = cache(partial(model.co_actors, site, actor.id))  # for the key and the page
         relations = [*outgoing.get(actor.id, ()), *incoming.get(actor.id, ())]
         plan(
-            page, partial(actor_key, actor), "actor.md.j2",
+            page, partial(actor_key, actor, co_actors), "actor.md.j2",
             actor=actor,
             quotes=quotes,
             claims=claims,

@@ -65,10 +65,16 @@ def _manifest_bytes(files: dict[str, list[str]]) -> bytes:
 
 
 def _create(target: Path, data: bytes) -> None:
-    """Create `target`, which must not exist yet, with `data`."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    """Create `target`, which must not exist yet, with `data`; its folder must exist."""
     with open(target, "xb") as handle:
         handle.write(data)
+
+
+def _make_folder(folder: str, made: set[str]) -> None:
+    """Make `folder` and its parents, once per `made` (the folders known to exist)."""
+    if folder not in made:
+        os.makedirs(folder, exist_ok=True)
+        made.add(folder)
 
 
 def _flush_to_disk() -> None:
@@ -174,14 +180,16 @@ def _read_journal(staging: Path) -> tuple[list[str], dict[str, str]] | None:
 def _apply(docs: Path, staging: Path, moves: list[str], deletes: dict[str, str]) -> None:
     """Carry out a committed journal; safe to repeat after being interrupted at any point."""
     staged = staging / _STAGED_PAGES
+    checked: set[str] = set()
+    made: set[str] = set()
     for rel in moves:
-        source = staged / rel
-        if not source.is_file():
+        source = f"{staged}/{rel}"
+        if not os.path.isfile(source):
             continue  # moved already by the interrupted run
-        target = _safe_target(docs, rel)
+        target = _safe_target(docs, rel, checked)
         if target is None:
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
+        _make_folder(os.path.dirname(target), made)
         os.replace(source, target)
     for rel, sha in deletes.items():
         target = _safe_target(docs, rel)
@@ -202,12 +210,23 @@ def _apply(docs: Path, staging: Path, moves: list[str], deletes: dict[str, str])
 # --- writing --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Staged:
+    """What staging one page did: "staged" (it changed), "same" (it did not), "refused"
+    (a page that is not ours is in the way) or "failed" (the disk said no); with the problem."""
+
+    what: str
+    problem: Problem | None = None
+
+
 class Update:
     """One all-or-nothing update of docs/, fed a page at a time.
 
     `add` checks each page as it comes and stages it if it changed, so a run never holds all
     its pages in memory; `commit` removes what is no longer generated and puts everything in
     place, or, when any page was refused, changes nothing. `abort` discards what was staged.
+    `add` is `stage` then `took`: a worker process forked from the owner may `stage` a page
+    (it writes only into the staging folder) and send the outcome back for the owner's `took`.
     """
 
     def __init__(self, docs: Path, label: str = "docs") -> None:
@@ -218,8 +237,9 @@ class Update:
         self.changes: list[str] = []  # the pages staged to replace what is on disk
         self._touched: set[str] = set()  # pages an interrupted earlier run just completed
         self._failed = False  # staging hit an error: nothing more is staged
-        self._staged = False  # whether this update made the staging folder
+        self._checked = False  # docs/ is a real folder, recovered: its staging folder is ours
         self._folders: set[str] = set()  # folders in docs/ found to be no symbolic link
+        self._made: set[str] = set()  # folders made in the staging folder
         self._staging = docs / STAGING
         self.manifest: dict[str, list[str]] = {}
         if docs.is_symlink():
@@ -233,6 +253,7 @@ class Update:
             return
         self.report.problems.extend(recovered)
         self.manifest = read_manifest(docs)
+        self._checked = True
 
     def _refuse(self, where: str, message: str) -> None:
         self.report.problems.append(Problem(where, 0, 0, message))
@@ -245,40 +266,50 @@ class Update:
 
     def add(self, rel: str, data: bytes, sha: str | None = None) -> None:
         """Take one generated page (its bytes, and their sha256 if already known)."""
-        sha = sha or _sha(data)
-        self.hashes[rel] = sha
+        self.took(rel, sha or _sha(data), self.stage(rel, data))
+
+    def stage(self, rel: str, data: bytes) -> Staged:
+        """Compare a page with docs/ and stage it if it changed; changes nothing here but
+        the staging folder, so it may run in a worker process."""
         if self._failed:
-            return
+            return Staged("failed")
         target = _safe_target(self.docs, rel, self._folders)
         shown = f"{self.label}/{rel}"
         if target is None:
-            self.report.problems.append(Problem(shown, 0, 0, "refusing to write outside the "
-                                                "docs folder or through a symlink"))
-            return
+            return Staged("refused", Problem(shown, 0, 0, "refusing to write outside the docs "
+                                             "folder or through a symlink"))
         if os.path.lexists(target):
             if not target.is_file():
-                self.report.problems.append(Problem(shown, 0, 0,
-                                                    "refusing to overwrite: not a file"))
-                return
+                return Staged("refused", Problem(shown, 0, 0, "refusing to overwrite: not a file"))
             current = target.read_bytes()
             if current == data:
-                self.report.unchanged += 1
-                return
+                return Staged("same")
             if _sha(current) not in self.manifest.get(rel, []):
                 reason = ("it was edited by hand after it was generated; move the change into "
                           "the YAML and delete the file" if rel in self.manifest else
                           "it is a hand-written page; move or rename it")
-                self.report.problems.append(Problem(shown, 0, 0,
-                                                    f"refusing to overwrite: {reason}"))
-                return
+                return Staged("refused", Problem(shown, 0, 0, f"refusing to overwrite: {reason}"))
         try:
-            self._make_staging()
-            _create(self._staging / _STAGED_PAGES / rel, data)
+            staged = f"{self._staging}/{_STAGED_PAGES}/{rel}"
+            _make_folder(os.path.dirname(staged), self._made)
+            _create(Path(staged), data)
         except OSError as exc:  # a full disk, say: nothing is committed, so nothing changes
-            self._refuse(self.label, f"could not write the pages ({exc.strerror or exc}); "
-                         f"{self.label}/ was left as it was")
-            return
-        self.changes.append(rel)
+            return Staged("failed", Problem(self.label, 0, 0, "could not write the pages "
+                                            f"({exc.strerror or exc}); {self.label}/ was left "
+                                            "as it was"))
+        return Staged("staged")
+
+    def took(self, rel: str, sha: str, outcome: Staged) -> None:
+        """Record what staging a page did (here or in a worker process)."""
+        self.hashes[rel] = sha
+        if outcome.what == "same":
+            self.report.unchanged += 1
+        elif outcome.what == "staged":
+            self.changes.append(rel)
+        elif outcome.what == "failed":
+            self._failed = True
+        if outcome.problem is not None and outcome.problem not in self.report.problems:
+            self.report.problems.append(outcome.problem)
 
     def commit(self, unchanged: Iterable[str] = ()) -> WriteReport:
         """Bring docs/ in line with the pages added; change nothing if any was refused.
@@ -302,7 +333,7 @@ class Update:
         if not self.changes and not stale and final == self.manifest:
             return report
         try:
-            self._make_staging()
+            _make_folder(str(self._staging), self._made)
             _commit_journal(self._staging, self.changes, stale, final)
         except OSError as exc:  # a full disk, say: nothing was committed, so nothing changed
             self.abort()
@@ -321,16 +352,16 @@ class Update:
         report.removed.extend(stale)
         return report
 
-    def _make_staging(self) -> None:
-        if not self._staged:
-            self._staging.mkdir(parents=True)
-            self._staged = True
-
     def abort(self) -> None:
-        """Throw away what was staged: docs/ stays as it was."""
-        if self._staged and not (self._staging / JOURNAL).exists():
-            shutil.rmtree(self._staging, ignore_errors=True)
-        self._staged = False
+        """Throw away what was staged: docs/ stays as it was.
+
+        Recovery removed any staging folder before this update began, so one found now is
+        this update's (or its workers'); one with a committed journal is kept for the next run.
+        """
+        staging = self._staging
+        if self._checked and staging.is_dir() and not staging.is_symlink() \
+                and not (staging / JOURNAL).exists():
+            shutil.rmtree(staging, ignore_errors=True)
 
     def _stale(self, kept: set[str]) -> dict[str, str]:
         """The generated pages no longer generated, with their hashes; warn about edited ones."""
