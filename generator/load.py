@@ -146,6 +146,8 @@ def _decode_problem(rel: str, data: bytes, offset: int) -> Problem:
 def control_character_problems(source: SourceFile) -> list[Problem]:
     """Report control characters, which YAML and HTML would mangle or let through."""
     found: list[Problem] = []
+    if not _CONTROL.search(source.text):
+        return found
     total = 0
     for number, line in enumerate(source.lines, 1):
         for match in _CONTROL.finditer(line):

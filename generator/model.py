@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import heapq
 import operator
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -198,12 +200,18 @@ class Source:
 @record()
 class Presence:
     """How one actor is present in a briefing: its role, whether the annotation names it
-    (involved) or only the article does (mentioned), and the sentences that mention it."""
+    (involved) or only the article does (mentioned), and the sentences that mention it.
+
+    `digest` is a short hash of everything the briefing says of the actor: these, and the
+    actor's quotes and claims in it. The actor's page changes with it (or with the briefing's
+    title or date), so it tells cheaply whether that page must be rendered again.
+    """
 
     actor: str
     role: str
     involved: bool
     sentences: tuple[str, ...]  # at most MAX_CONTEXT
+    digest: str = ""
 
 
 @record()
@@ -379,8 +387,12 @@ def co_actors(site: Site, actor_id: str) -> tuple[tuple[str, int], ...]:
     for appearance in site.appearances.get(actor_id, ()):
         together.update(site.present[appearance.briefing.slug])
     together.pop(actor_id, None)
-    ranked = sorted((-count, other) for other, count in together.items())[:MAX_CO_ACTORS]
-    return tuple((other, -count) for count, other in ranked)
+    if len(together) > MAX_CO_ACTORS:  # only those as frequent as the last one shown can rank
+        cutoff = heapq.nlargest(MAX_CO_ACTORS, together.values())[-1]
+        ranked = sorted((-count, other) for other, count in together.items() if count >= cutoff)
+    else:
+        ranked = sorted((-count, other) for other, count in together.items())
+    return tuple((other, -count) for count, other in ranked[:MAX_CO_ACTORS])
 
 
 def _first_note(relation: Relation, briefings: list[Briefing]) -> Relation:
@@ -420,12 +432,21 @@ def presences(
     for relation in relations:
         referenced.update((relation.source, relation.target))
     everyone = referenced | set(sentences)  # not an actor named only in a section title
-    return tuple(
-        Presence(
-            actor=actor_id,
-            role=involved.get(actor_id, ""),
-            involved=actor_id in referenced,
-            sentences=tuple(sentences.get(actor_id, ())),
-        )
-        for actor_id in sorted(everyone)
-    )
+    said: dict[str, list[tuple[object, ...]]] = defaultdict(list)
+    for q in quotes:
+        said[q.speaker].append((q.number, q.text, q.context, _spans(q.spans)))
+    for c in claims:
+        if c.by:
+            said[c.by].append((c.number, c.text, c.status, c.grade, c.likelihood, c.evidence,
+                               _spans(c.spans)))
+    present = []
+    for actor_id in sorted(everyone):
+        role, context = involved.get(actor_id, ""), tuple(sentences.get(actor_id, ()))
+        digest = hashlib.blake2b(repr((role, actor_id in referenced, context, said[actor_id]))
+                                 .encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+        present.append(Presence(actor_id, role, actor_id in referenced, context, digest))
+    return tuple(present)
+
+
+def _spans(spans: tuple[Span, ...]) -> tuple[tuple[int, int, int], ...]:
+    return tuple((s.paragraph, s.start, s.end) for s in spans)

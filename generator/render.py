@@ -275,11 +275,9 @@ def plan_site(
         linked += [r.relation.source for r in relations] + [r.relation.target for r in relations]
         return (
             repr(actor),
-            tuple((_head(a.briefing), a.presence.role, a.presence.involved, a.presence.sentences)
-                  for a in appearances),
-            tuple(_quote(ref) for ref in site.quotes_by_actor.get(actor.id, ())),
-            tuple((_head(ref.briefing), ref.claim.text, ref.claim.status, ref.claim.grade,
-                   ref.claim.likelihood) for ref in site.claims_by_actor.get(actor.id, ())),
+            # what each briefing says of the actor (its quotes and claims too), by digest
+            tuple((a.briefing.slug, a.briefing.title, a.briefing.date.toordinal(),
+                   a.presence.digest) for a in appearances),
             tuple(_relation(ref) for ref in relations),
             co_actors(),
             displays(linked),

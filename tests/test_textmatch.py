@@ -1,0 +1,63 @@
+"""Finding mentions: the one regular expression of every name against a plain reference.
+
+Mentions are whole words, case-sensitive, the longest name where names overlap, scanned left
+to right (see CONTENT-FORMAT.md and README). The reference below does that by brute force;
+Hypothesis looks for any names and text on which the two disagree.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.textmatch import MentionFinder, article_text
+
+# Few letters, so names share beginnings and overlap often; punctuation and regex syntax,
+# so the expression must escape them.
+LETTERS = "abAB .-()*+?[]|\\é"
+names = st.lists(st.text(LETTERS, min_size=1, max_size=6).map(str.strip).filter(bool),
+                 min_size=1, max_size=8, unique=True)
+texts = st.text(LETTERS + "_1\n", max_size=60)
+
+
+def reference(names: list[str], text: str) -> list[tuple[str, int, int]]:
+    """Leftmost-longest matches, not overlapping, kept where they are whole words."""
+    found = []
+    position = 0
+    while position < len(text):
+        here = [n for n in names if text.startswith(n, position)]
+        if not here:
+            position += 1
+            continue
+        name = max(here, key=len)
+        end = position + len(name)
+        before = text[position - 1] if position else " "
+        after = text[end] if end < len(text) else " "
+        if not (before.isalnum() or before == "_" or after.isalnum() or after == "_"):
+            found.append((name, position, end))
+        position = end
+    return found
+
+
+@settings(max_examples=400, derandomize=True, deadline=None)
+@given(names=names, text=texts)
+def test_mentions_are_the_leftmost_longest_whole_words(names: list[str], text: str) -> None:
+    article = article_text([text], [False])
+    ids = {name: f"actor-{i}" for i, name in enumerate(names)}
+    found = list(MentionFinder(ids).find(article))
+    # names are matched in the folded text, and reported where they stand in the paragraph
+    expected = [(ids[name], *article.locate(start, end))
+                for name, start, end in reference(names, article.folded.text)]
+    assert found == expected
+
+
+def test_a_name_inside_a_longer_name_is_not_a_second_mention() -> None:
+    article = article_text(["NATO Secretary General Mark Rutte met NATO allies."], [False])
+    finder = MentionFinder({"NATO": "nato", "NATO Secretary General": "mark-rutte",
+                            "Mark Rutte": "mark-rutte", "Rutte": "mark-rutte"})
+    assert [(a, s, e) for a, _, s, e in finder.find(article)] == [
+        ("mark-rutte", 0, 22), ("mark-rutte", 23, 33), ("nato", 38, 42)]
+
+
+def test_no_names_find_nothing() -> None:
+    assert list(MentionFinder({}).find(article_text(["Anything at all."], [False]))) == []
