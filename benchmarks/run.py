@@ -38,7 +38,8 @@ Run it from the project root with the project's virtual environment:
     .venv/bin/python benchmarks/run.py --rev HEAD           # a commit instead of the tree
 
 By default the working tree is measured (its generator/, templates/, mkdocs.yml, docs/);
---rev REV measures a commit extracted with `git archive`, put first on PYTHONPATH.
+--rev REV measures a commit extracted with `git archive`, put first on PYTHONPATH. Either
+is byte-compiled first (`python -m compileall`), as `make site` leaves it.
 Other options: --skip-build, --skip-serve, --skip-markup, --full-build-10k, --keep (keep the
 temporary sites), --timeout SECONDS (per command), --serve-timeout SECONDS (per wait),
 --repeats N (markup passes), --build-repeats N (build pairs). --write-md replaces the
@@ -1028,6 +1029,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args.code = (Code.revision(args.rev, base / "code") if args.rev
                      else Code.working_tree())
+        # As `make site` leaves it: compiled, so no run compiles the generator from source.
+        subprocess.run([sys.executable, "-m", "compileall", "-q",
+                        str(args.code.tree / "generator")],
+                       check=True, capture_output=True, timeout=120)
         startup = run_timed(briefings_cli("--help"), base, args.timeout, args.code.env).check()
         results.add(L_STARTUP, None, fmt_run(startup))
         for size in args.sizes:

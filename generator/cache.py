@@ -95,6 +95,8 @@ class Cache:
     pages: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     _changed: dict[str, set[str]] = field(
         default_factory=lambda: {"stamps": set(), "results": set(), "pages": set()})
+    # stats taken at the start of this run, each used once by file_hash instead of a new stat
+    seen: dict[str, os.stat_result] = field(default_factory=dict, repr=False)
 
     @property
     def changed(self) -> bool:
@@ -105,7 +107,7 @@ class Cache:
         """The sha256 of a file, reusing the recorded one while the file is untouched."""
         key = str(path)
         try:
-            info = os.stat(key)
+            info = self.seen.pop(key, None) or os.stat(key)
         except OSError:
             return None
         old = self.stamps.get(key)
@@ -337,18 +339,20 @@ class Summary:
     newest: Any = None  # the date of the newest briefing
 
 
-def input_signature(folders: list[Path], *extra: object) -> str:
-    """A hash of the name, size, times and inode of every file under `folders`."""
+def input_signature(folders: list[Path], *extra: object) -> tuple[str, dict[str, os.stat_result]]:
+    """A hash of the name, size, times and inode of every file under `folders`, and what
+    each file's stat said."""
     entries: list[tuple[str, int, int, int, int]] = []
+    stats: dict[str, os.stat_result] = {}
     for folder in folders:
         for directory, _, names in sorted(os.walk(folder)):
             for name in sorted(names):
                 path = os.path.join(directory, name)
                 with contextlib.suppress(OSError):
-                    info = os.stat(path)
+                    info = stats[path] = os.stat(path)
                     entries.append((path, info.st_size, info.st_mtime_ns, info.st_ctime_ns,
                                     info.st_ino))
-    return fingerprint(_code_version(), extra, entries)
+    return fingerprint(_code_version(), extra, entries), stats
 
 
 def output_stats(folder: Path, files: list[str]) -> dict[str, tuple[int, int]] | None:

@@ -62,7 +62,11 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 @dataclass(frozen=True)
 class Actor:
-    """A person, organisation, state, place or group from the registry."""
+    """A person, organisation, state, place or group from the registry.
+
+    `description_html` is the description (Markdown) made into HTML and sanitised when the
+    registry was checked: safe to show as it is.
+    """
 
     id: str
     name: str
@@ -72,6 +76,7 @@ class Actor:
     aliases: tuple[str, ...] = ()
     description: str = ""
     links: tuple[tuple[str, str], ...] = ()
+    description_html: str = ""
 
 
 @record(order=True)

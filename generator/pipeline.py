@@ -241,8 +241,8 @@ def generate(
         # A killed run is finished (or undone) before any page on disk is trusted.
         recovered = write.recover(target, settings.rel(target))
         # Taken before anything is read: a file saved during this run changes it for the next.
-        signature = input_signature([settings.seeds, settings.templates],
-                                    str(target), settings.directory_urls)
+        signature, stats = input_signature([settings.seeds, settings.templates],
+                                           str(target), settings.directory_urls)
         last = load_summary(settings.root)
         if (
             last is not None
@@ -255,6 +255,7 @@ def generate(
         save_summary(settings.root, None)
         owned = store is None  # a caller's own store stays in its memory, unsaved
         store = load_cache(settings.root) if store is None else store
+        store.seen = stats  # what the signature found: no file is looked at twice
         try:
             report = _generate(settings, store, target, progress)
         except ContentError as exc:
@@ -368,7 +369,11 @@ def _produce(
         briefing, briefing_problems = cached
         if briefing is not None and renders and sink is not None:
             page = components.briefing_page(entry.slug)
-            if not sink.current(page, render.briefing_fingerprint(salt, briefing, key, actors)):
+            # Written from this very briefing, actor registry and templates: it stands as it
+            # is unless it was touched. Otherwise its fingerprint says (an actor's title, say).
+            earlier = previous.get(entry.slug) if previous is not None else None
+            if not (sink.written(page) if earlier is not None and earlier[0] == key else
+                    sink.current(page, render.briefing_fingerprint(salt, briefing, key, actors))):
                 todo.append((entry, key))  # the page must be rendered again: read the article
                 continue
             sink.keep(page)
@@ -376,7 +381,7 @@ def _produce(
         if briefing is not None:
             briefings.append(briefing)
             _add_to_graph(graph, previous, briefing, key)
-    finder = MentionFinder(registry.names)
+    finder = MentionFinder(registry.names, few=len(todo) <= FEW)
     if renderer is not None:
         renderer.compile_all()
 
@@ -549,6 +554,7 @@ def _check_briefing(
 
 
 PARALLEL_FROM = 150  # below this many items, starting a second process costs more than it saves
+FEW = 4  # checking at most this many briefings, mentions are found without the full expression
 _JOB: Callable[[int], Any] | None = None
 
 

@@ -8,7 +8,6 @@ link: the analyst's words always show as written.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, partial
@@ -29,6 +28,7 @@ from generator.components import (
     tag_page,
     timeline_page,
 )
+from generator.textmatch import markdown_html
 
 HOME = "index.md"
 BRIEFINGS = "briefings/index.md"
@@ -42,9 +42,6 @@ OWNED_DIRS = ("briefings", "actors", "tags", "timeline", "quotes", "network")
 LATEST = 12
 RECENT = 30
 
-_DESCRIPTION_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "code", "br", "blockquote"}
-_LINE_BREAKS = re.compile(r"\s*\n\s*")
-_LINK_WITHOUT_HREF = re.compile(r"<a(?![^>]*\shref=)[^>]*>(.*?)</a>", re.DOTALL)
 
 
 def front_matter_text(value: str) -> Markup:
@@ -52,31 +49,10 @@ def front_matter_text(value: str) -> Markup:
     return Markup(json.dumps(str(escape(" ".join(value.split()))), ensure_ascii=False))
 
 
-def _without_raw_html(md: Any) -> None:
-    """Markdown without raw HTML: a tag typed in a description shows as text."""
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
-
-
 def sanitise_markdown(text: str) -> Markup:
-    """Render an analyst's Markdown (descriptions) to HTML that keeps no markup of its own."""
-    import markdown  # only descriptions need it: most runs render none
-    import nh3
-
-    converter = markdown.Markdown()
-    _without_raw_html(converter)
-    rendered = converter.convert(text)
-    clean = nh3.clean(
-        rendered,
-        tags=_DESCRIPTION_TAGS,
-        attributes={"a": {"href", "title"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
-    # A link whose address was not allowed keeps its text but is no link at all.
-    clean = _LINK_WITHOUT_HREF.sub(r"\1", clean)
-    # One line: no text of the analyst's may start a line the outer Markdown pass could read.
-    return Markup(_LINE_BREAKS.sub(" ", clean).strip())
+    """Render an analyst's Markdown to HTML that keeps no markup of its own (the `sanitise`
+    filter; actors' descriptions come sanitised already, as `description_html`)."""
+    return Markup(markdown_html(text))
 
 
 class Renderer:

@@ -183,6 +183,34 @@ def _markdown_blocks(text: str) -> tuple[list[str], list[bool]]:
     return [b[0] for b in parser.blocks], [b[1] for b in parser.blocks]
 
 
+_DESCRIPTION_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "code", "br", "blockquote"}
+_LINE_BREAKS = re.compile(r"\s*\n\s*")
+_LINK_WITHOUT_HREF = re.compile(r"<a(?![^>]*\shref=)[^>]*>(.*?)</a>", re.DOTALL)
+
+
+def markdown_html(text: str) -> str:
+    """An analyst's Markdown (a description) as HTML that keeps no markup of its own: raw
+    HTML shows as text, links keep only http(s) and mailto addresses, and it is one line."""
+    import markdown
+    import nh3
+
+    converter = markdown.Markdown()
+    # Markdown without raw HTML: a tag typed in a description shows as text.
+    converter.preprocessors.deregister("html_block")
+    converter.inlinePatterns.deregister("html")
+    clean = nh3.clean(
+        converter.convert(text),
+        tags=_DESCRIPTION_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    # A link whose address was not allowed keeps its text but is no link at all.
+    clean = _LINK_WITHOUT_HREF.sub(r"\1", clean)
+    # One line: no text of the analyst's may start a line the outer Markdown pass could read.
+    return _LINE_BREAKS.sub(" ", clean).strip()
+
+
 def article_text(paragraphs: Iterable[str], headings: Iterable[bool]) -> ArticleText:
     """Join paragraphs and fold the result once, for quotes, evidence and mentions."""
     paras = tuple(paragraphs)
@@ -284,18 +312,25 @@ class MentionFinder:
     automaton finds them, at a quarter of its time in Python.
     """
 
-    def __init__(self, names: dict[str, str]) -> None:
-        """`names` maps each folded name or alias to its actor id."""
+    def __init__(self, names: dict[str, str], *, few: bool = False) -> None:
+        """`names` maps each folded name or alias to its actor id. With `few` (a run that
+        checks one or two articles) the expression of all names, which takes longer to
+        compile than to use on a few articles, is not made: each article is searched for
+        the names it contains, a test of each name in C."""
         self._ids = dict(names)
-        self._pattern = re.compile(_trie_pattern(names)) if names else None
+        self._pattern = re.compile(_trie_pattern(names)) if names and not few else None
 
     def find(self, article: ArticleText) -> Iterator[tuple[str, int, int, int]]:
         """Yield (actor id, paragraph, start, end) for every whole-word mention."""
-        if self._pattern is None:
-            return
         text = article.folded.text
+        pattern = self._pattern
+        if pattern is None:
+            present = [name for name in self._ids if name in text]
+            if not present:
+                return
+            pattern = re.compile(_trie_pattern(present))
         size = len(text)
-        for match in self._pattern.finditer(text):
+        for match in pattern.finditer(text):
             start, end = match.span()
             if start > 0 and _is_word(text[start - 1]):
                 continue

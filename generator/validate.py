@@ -36,6 +36,7 @@ from generator.textmatch import (
     article_text,
     find_quote,
     fold,
+    markdown_html,
     sentence_around,
     split_paragraphs,
 )
@@ -501,6 +502,8 @@ def _actor_values(
         slow = slow_markdown(str(values["description"]), "description", "", lines=False)
         if slow:
             checker.error(found["description"][1], slow[1])
+        elif values["description"]:
+            values["description_html"] = markdown_html(str(values["description"]))
     if "links" in found:
         values["links"] = _links(checker, found["links"][1])
     if name is None or kind is None:

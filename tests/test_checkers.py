@@ -194,7 +194,7 @@ FIXED_FINDINGS = {
         "hostile",
         Pattern(r"^Element “a” is missing required attribute “href”\.$",
                 r'^<a rel="noopener noreferrer nofollow">$',
-                "generator/render.py sanitise_markdown: nh3 drops a javascript: href but "
+                "generator/textmatch.py markdown_html: nh3 drops a javascript: href but "
                 "keeps the <a> and adds rel, and rel without href is invalid"),
     ),
 }

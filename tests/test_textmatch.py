@@ -45,6 +45,7 @@ def test_mentions_are_the_leftmost_longest_whole_words(names: list[str], text: s
     article = article_text([text], [False])
     ids = {name: f"actor-{i}" for i, name in enumerate(names)}
     found = list(MentionFinder(ids).find(article))
+    assert list(MentionFinder(ids, few=True).find(article)) == found
     # names are matched in the folded text, and reported where they stand in the paragraph
     expected = [(ids[name], *article.locate(start, end))
                 for name, start, end in reference(names, article.folded.text)]
