@@ -38,6 +38,7 @@ _SCHEMA = (
     "mtime INTEGER)",
 )
 _ACTORS = "\0actors"  # the row of the actor registry among the briefings' results
+_AUTOSAVE_BYTES = 16_000_000  # of new results held before they are saved
 
 
 def _code_version() -> str:
@@ -97,6 +98,8 @@ class Cache:
         default_factory=lambda: {"stamps": set(), "results": set(), "pages": set()})
     # stats taken at the start of this run, each used once by file_hash instead of a new stat
     seen: dict[str, os.stat_result] = field(default_factory=dict, repr=False)
+    autosave: Path | None = None  # the site root, to save to as results pile up, or None
+    _blob_bytes: int = 0
 
     @property
     def changed(self) -> bool:
@@ -158,6 +161,9 @@ class Cache:
         self._changed["results"].add(name)
         if pickled is not None:
             self._blobs[name] = pickled
+            self._blob_bytes += len(pickled)
+            if self.autosave is not None and self._blob_bytes > _AUTOSAVE_BYTES:
+                save_cache(self.autosave, self)  # no need to hold them all until the end
 
     def keep_results(self, names: set[str]) -> None:
         """Forget the results of briefings no longer in the site."""
@@ -298,6 +304,7 @@ def save_cache(root: Path, cache: Cache) -> None:
     for names in cache._changed.values():
         names.clear()
     cache._blobs.clear()
+    cache._blob_bytes = 0
 
 
 def _save_rows(connection: sqlite3.Connection, cache: Cache, changed: dict[str, set[str]]) -> None:

@@ -254,7 +254,9 @@ def generate(
                           newest=last.newest)
         save_summary(settings.root, None)
         owned = store is None  # a caller's own store stays in its memory, unsaved
-        store = load_cache(settings.root) if store is None else store
+        if store is None:
+            store = load_cache(settings.root)
+            store.autosave = settings.root
         store.seen = stats  # what the signature found: no file is looked at twice
         try:
             report = _generate(settings, store, target, progress)
