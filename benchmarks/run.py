@@ -1033,6 +1033,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         subprocess.run([sys.executable, "-m", "compileall", "-q",
                         str(args.code.tree / "generator")],
                        check=True, capture_output=True, timeout=120)
+        # Each size's cache in the benchmark's own folder: removed with it, never the user's.
+        args.code.env["BRIEFINGS_CACHE_DIR"] = str(base / "cache")
         startup = run_timed(briefings_cli("--help"), base, args.timeout, args.code.env).check()
         results.add(L_STARTUP, None, fmt_run(startup))
         for size in args.sizes:

@@ -16,6 +16,19 @@ ROOT = Path(__file__).resolve().parent.parent
 HAND_WRITTEN_DOCS = ("about.md", "assets")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every run the suite makes keeps its cache in the suite's temporary folder, not in the
+    user's ~/.cache/briefings (a test may still point BRIEFINGS_CACHE_DIR elsewhere)."""
+    previous = os.environ.get("BRIEFINGS_CACHE_DIR")
+    os.environ["BRIEFINGS_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if previous is None:
+        os.environ.pop("BRIEFINGS_CACHE_DIR", None)
+    else:
+        os.environ["BRIEFINGS_CACHE_DIR"] = previous
+
+
 def copy_site(target: Path, seeds: Path | None = None) -> Path:
     """Copy mkdocs.yml, templates, hand-written docs and seeds (or `seeds`) into `target`."""
     target.mkdir(parents=True, exist_ok=True)

@@ -94,6 +94,7 @@ def run_briefings(root: Path, command: str) -> subprocess.CompletedProcess[str]:
     """`briefings COMMAND` in `root`, as an analyst runs it."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFINGS_")}
     env["PYTHONUTF8"] = "1"
+    env["XDG_CACHE_HOME"] = str(root.parent / "cache-home")  # not the user's ~/.cache
     return subprocess.run(
         [sys.executable, "-m", "generator", command],
         cwd=root, env=env, capture_output=True, text=True, encoding="utf-8", timeout=60,
