@@ -80,47 +80,42 @@ def _e(text: str) -> str:
         '"', "&#34;")
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Piece:
-    """A marked stretch of a paragraph: a quote highlight or a mention link."""
-
-    start: int
-    end: int
-    kind: str  # "quote" or "mention"
-    target: str  # quote anchor or actor id
+Stretch = tuple[int, int, str]  # start, end, and a quote's anchor or an actor's id
 
 
 def markup_paragraph(
-    text: str, pieces: Iterable[Piece], link: Callable[[str], str], names: dict[str, str]
+    text: str, quotes: list[Stretch], mentions: list[Stretch], link: Callable[[str], str],
+    names: dict[str, str],
 ) -> str:
     """Escape a paragraph, highlighting quotes and linking the first mention of each actor."""
-    quotes = sorted(p for p in pieces if p.kind == "quote")
-    mentions = sorted(p for p in pieces if p.kind == "mention")
+    if not quotes and not mentions:
+        return _e(text)
+    quotes.sort()
+    mentions.sort()
     out: list[str] = []
     linked: set[str] = set()
 
     def plain(start: int, end: int) -> None:
         position = start
-        for mention in mentions:
-            if mention.start < position or mention.end > end or mention.target in linked:
+        for first, last, actor in mentions:
+            if first < position or last > end or actor in linked:
                 continue
-            linked.add(mention.target)
-            out.append(_e(text[position : mention.start]))
-            out.append(f'<a href="{_e(link(actor_page(mention.target)))}" '
-                       f'title="{_e(names[mention.target])}">'
-                       f"{_e(text[mention.start : mention.end])}</a>")
-            position = mention.end
+            linked.add(actor)
+            out.append(_e(text[position:first]))
+            out.append(f'<a href="{_e(link(actor_page(actor)))}" title="{_e(names[actor])}">'
+                       f"{_e(text[first:last])}</a>")
+            position = last
         out.append(_e(text[position:end]))
 
     position = 0
-    for quote in quotes:
-        if quote.start < position:
+    for first, last, anchor in quotes:
+        if first < position:
             continue
-        plain(position, quote.start)
-        out.append(f'<mark data-quote="{_e(quote.target)}">')
-        plain(quote.start, quote.end)
+        plain(position, first)
+        out.append(f'<mark data-quote="{_e(anchor)}">')
+        plain(first, last)
         out.append("</mark>")
-        position = quote.end
+        position = last
     plain(position, len(text))
     return "".join(out)
 
@@ -136,16 +131,18 @@ class Blocks:
     page: str
     actors: dict[str, model.Actor]
     directory_urls: bool = True
-    _links: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+    _up: str = field(default="", repr=False)  # from this page up to the site root
+
+    def __post_init__(self) -> None:
+        self._up = "../" * page_url(self.page, self.directory_urls).count("/")
 
     def url(self, target: str, anchor: str = "") -> str:
-        """A link from this page to page `target` (slugs only: nothing to escape)."""
-        key = (target, anchor)
-        found = self._links.get(key)
-        if found is None:
-            found = self._links[key] = relative_url(self.page, target, self.directory_urls,
-                                                    anchor)
-        return found
+        """A link from this page to page `target`, as relative_url makes it (slugs only:
+        nothing to escape)."""
+        if target == self.page:
+            return f"#{anchor}" if anchor else "./"
+        url = self._up + page_url(target, self.directory_urls) or "./"
+        return f"{url}#{anchor}" if anchor else url
 
     # --- links and small pieces ------------------------------------------------------------
 
@@ -338,13 +335,14 @@ class Blocks:
 
     def article(self, briefing: model.Briefing, article: model.Article) -> Markup:
         """The article with numbered paragraphs, quotes highlighted and mentions linked."""
-        pieces: list[list[Piece]] = [[] for _ in article.paragraphs]
+        quoted: list[list[Stretch]] = [[] for _ in article.paragraphs]
+        named: list[list[Stretch]] = [[] for _ in article.paragraphs]
         for quote in briefing.quotes:
             for span in quote.spans:
-                pieces[span.paragraph].append(Piece(span.start, span.end, "quote", quote.anchor))
+                quoted[span.paragraph].append((span.start, span.end, quote.anchor))
         for mention in article.mentions:
             span = mention.span
-            pieces[span.paragraph].append(Piece(span.start, span.end, "mention", mention.actor))
+            named[span.paragraph].append((span.start, span.end, mention.actor))
         names = {p.actor: self.actors[p.actor].name for p in briefing.presences}
         page = briefing_page(briefing.slug)
 
@@ -354,8 +352,8 @@ class Blocks:
         paragraphs = []
         for number, paragraph in enumerate(article.paragraphs, 1):
             heading = ' class="bf-article__heading"' if paragraph.heading else ""
-            paragraphs.append(
-                f'<p id="p-{number}"{heading}><a href="#p-{number}" aria-label="Paragraph '
-                f'{number}">{number}</a>'
-                f"{markup_paragraph(paragraph.text, pieces[number - 1], link, names)}</p>")
+            text = markup_paragraph(paragraph.text, quoted[number - 1], named[number - 1], link,
+                                    names)
+            paragraphs.append(f'<p id="p-{number}"{heading}><a href="#p-{number}" '
+                              f'aria-label="Paragraph {number}">{number}</a>{text}</p>')
         return Markup('<div class="bf-article">\n' + "\n".join(paragraphs) + "\n</div>")

@@ -273,8 +273,9 @@ class Briefing:
 
     @property
     def date_label(self) -> str:
-        """The briefing date for readers."""
-        return PartialDate(self.date.year, self.date.month, self.date.day).label
+        """The briefing date for readers: 28 Oct 2024, as PartialDate.label writes it."""
+        date = self.date
+        return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
 
     def role_of(self, actor_id: str) -> str:
         """The role an actor plays in this briefing, or an empty string."""
