@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import heapq
 import operator
-import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
@@ -36,47 +35,27 @@ _T = TypeVar("_T")
 
 
 @dataclass_transform()
-def record(*, order: bool = False, eq: bool = True,
-           shared: tuple[str, ...] = ()) -> Callable[[type[_T]], type[_T]]:
+def record(*, order: bool = False, eq: bool = True) -> Callable[[type[_T]], type[_T]]:
     """A frozen dataclass with slots that pickles as its class and its field values.
 
     Briefings travel from worker processes and are kept in the cache, a few hundred small
     records each: this pickles and unpickles them about four times as fast as the default
-    for frozen dataclasses with slots. The `shared` fields (actor ids, roles, statuses: the
-    same few words in every briefing) are interned when unpickled, so a site holds each once
-    instead of once in every briefing that uses it.
+    for frozen dataclasses with slots. (Interning their repeated words when unpickled saved
+    a fifth of their memory but cost half as much time again, on every run.)
     """
 
     def wrap(cls: type[_T]) -> type[_T]:
         made = dataclass(frozen=True, slots=True, order=order, eq=eq)(cls)
         names = [f.name for f in fields(made)]  # type: ignore[arg-type]
         get = operator.attrgetter(*names)
-        _SHARED[made] = tuple(names.index(name) for name in shared)
 
-        if shared:
-            def __reduce__(self: Any) -> tuple[Any, tuple[Any, ...]]:
-                return _rebuild, (made, get(self))
-        else:
-            def __reduce__(self: Any) -> tuple[Any, tuple[Any, ...]]:
-                return made, get(self) if len(names) > 1 else (get(self),)
+        def __reduce__(self: Any) -> tuple[type[_T], tuple[Any, ...]]:
+            return made, get(self) if len(names) > 1 else (get(self),)
 
         made.__reduce__ = __reduce__  # type: ignore[method-assign]
         return made
 
     return wrap
-
-
-_SHARED: dict[type, tuple[int, ...]] = {}  # a record's class: the positions of its shared fields
-
-
-def _rebuild(cls: type[_T], values: tuple[Any, ...]) -> _T:
-    """A record from its pickled values, its shared fields interned."""
-    fields_ = list(values)
-    for position in _SHARED[cls]:
-        value = fields_[position]
-        fields_[position] = sys.intern(value) if isinstance(value, str) else \
-            tuple(map(sys.intern, value))
-    return cls(*fields_)
 
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -154,7 +133,7 @@ class Mention:
     sentence: str
 
 
-@record(shared=("speaker", "context"))
+@record()
 class Quote:
     """A direct quote, verified against the article; `spans` locate each part of it."""
 
@@ -175,7 +154,7 @@ class Quote:
         return self.spans[0].paragraph
 
 
-@record(shared=("status", "by", "grade", "likelihood"))
+@record()
 class Claim:
     """An assertion with its status and, optionally, grade, likelihood and verified evidence."""
 
@@ -189,7 +168,7 @@ class Claim:
     spans: tuple[Span, ...] = ()
 
 
-@record(shared=("actors",))
+@record()
 class Event:
     """Something that happened on a (partial) date, with the actors involved."""
 
@@ -198,7 +177,7 @@ class Event:
     actors: tuple[str, ...] = ()
 
 
-@record(shared=("source", "type", "target"))
+@record()
 class Relation:
     """A directed, typed link between two actors, as one briefing states it."""
 
@@ -208,7 +187,7 @@ class Relation:
     note: str = ""
 
 
-@record(shared=("actor", "role"))
+@record()
 class Involvement:
     """An actor that matters in a briefing, with its role there."""
 
@@ -216,7 +195,7 @@ class Involvement:
     role: str = ""
 
 
-@record(shared=("name",))
+@record()
 class Source:
     """Where the article came from."""
 
@@ -224,7 +203,7 @@ class Source:
     url: str = ""
 
 
-@record(shared=("actor", "role"))
+@record()
 class Presence:
     """How one actor is present in a briefing: its role, whether the annotation names it
     (involved) or only the article does (mentioned), and the sentences that mention it.
@@ -253,7 +232,7 @@ class Article:
     mentions: tuple[Mention, ...] = ()
 
 
-@record(eq=False, shared=("tags",))  # one object per slug: identity is equality
+@record(eq=False)  # one object per slug: identity is equality
 class Briefing:
     """One annotated article and everything verified about it, but the article text itself."""
 
