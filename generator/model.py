@@ -349,7 +349,7 @@ def build_site(actors: dict[str, Actor], briefings: list[Briefing]) -> Site:
     claims_by_actor: dict[str, list[ClaimRef]] = defaultdict(list)
     tags: dict[str, list[Briefing]] = defaultdict(list)
     appearances: dict[str, list[Appearance]] = defaultdict(list)
-    stated: dict[Relation, list[Briefing]] = defaultdict(list)
+    stated: dict[tuple[str, str, str], list[Briefing]] = defaultdict(list)
     events: list[EventRef] = []
     for briefing in ordered:
         for claim in briefing.claims:
@@ -360,16 +360,12 @@ def build_site(actors: dict[str, Actor], briefings: list[Briefing]) -> Site:
         for presence in briefing.presences:
             appearances[presence.actor].append(Appearance(briefing, presence))
         for relation in briefing.relations:
-            key = Relation(relation.source, relation.type, relation.target)
-            if briefing not in stated[key]:
-                stated[key].append(briefing)
+            found = stated[(relation.source, relation.type, relation.target)]
+            if briefing not in found:
+                found.append(briefing)
         events.extend(EventRef(briefing, event) for event in briefing.events)
-    relations = tuple(
-        RelationRef(_first_note(relation, found), tuple(found))
-        for relation, found in sorted(
-            stated.items(), key=lambda kv: (kv[0].source, kv[0].type, kv[0].target)
-        )
-    )
+    relations = tuple(RelationRef(_first_note(key, found), tuple(found))
+                      for key, found in sorted(stated.items()))
     order = {id(ref): i for i, ref in enumerate(events)}  # same day: the annotation's order
     events.sort(key=lambda ref: (ref.event.date.year, ref.event.date.month, ref.event.date.day,
                                  ref.briefing.slug, order[id(ref)]))
@@ -402,16 +398,13 @@ def co_actors(site: Site, actor_id: str) -> tuple[tuple[str, int], ...]:
     return tuple((other, -count) for count, other in ranked[:MAX_CO_ACTORS])
 
 
-def _first_note(relation: Relation, briefings: list[Briefing]) -> Relation:
+def _first_note(key: tuple[str, str, str], briefings: list[Briefing]) -> Relation:
+    """The relation as the first briefing stating it with a note states it, or without one."""
     for briefing in briefings:
         for stated in briefing.relations:
-            if (stated.source, stated.type, stated.target) == (
-                relation.source,
-                relation.type,
-                relation.target,
-            ) and stated.note:
+            if (stated.source, stated.type, stated.target) == key and stated.note:
                 return stated
-    return relation
+    return Relation(*key)
 
 
 def presences(
