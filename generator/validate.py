@@ -530,13 +530,12 @@ def check_references(
     """Every actor id used must be in the registry; suggest the nearest one."""
     if not registry.actors and not registry.nodes:
         return
-    ids = list(registry.actors)
     for ref in references:
         if ref.node.value in registry.actors or ref.node.value in registry.broken:
             continue
+        suggestion = _suggest_actor(ref.node.value, list(registry.actors), registry)
         problems.append(Problem(ref.path, ref.node.line, ref.node.col,
-                                f"{ref.what} '{ref.node.value}' is not a known actor"
-                                f"{_suggest_actor(ref.node.value, ids, registry)}"))
+                                f"{ref.what} '{ref.node.value}' is not a known actor{suggestion}"))
 
 
 def _suggest_actor(value: str, ids: list[str], registry: Registry) -> str:
