@@ -207,13 +207,8 @@ class Cache:
     def page_unchanged(self, folder: Path, page: str, fingerprint: str) -> bool:
         """True when the page on disk is the one rendered last time from the same inputs."""
         recorded = self.pages.get(f"{folder}\0{page}")
-        if recorded is None or recorded[0] != fingerprint:
-            return False
-        try:
-            info = os.stat(f"{folder}/{page}")
-        except OSError:
-            return False
-        return (info.st_size, info.st_mtime_ns) == recorded[1:]
+        return recorded is not None and recorded[0] == fingerprint and \
+            self.page_written(folder, page)
 
     def record_page(self, folder: Path, page: str, fingerprint: str) -> None:
         """Remember the fingerprint of a page now on disk."""

@@ -1,0 +1,90 @@
+"""The parallel path: on a site of at least PARALLEL_FROM briefings, `briefings generate`
+checks briefings and renders pages in forked worker processes, which stage the pages they
+render. Its pages must equal those of the serial path, and an error in one briefing must
+stop the run with docs/ untouched, exactly as there.
+
+(The suite's own processes run threads, which keep the pipeline serial: these runs are
+subprocesses.)
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import pipeline
+from tests.conftest import ROOT, copy_site, tree_snapshot
+
+SIZE = pipeline.PARALLEL_FROM + 10
+pytestmark = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: no workers")
+
+
+def _make_corpus() -> Any:
+    spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "benchmarks" /
+                                                  "make_corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def large_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    corpus = tmp_path_factory.mktemp("corpus")
+    _make_corpus().make_corpus(corpus, briefings=SIZE, seed=3)
+    return corpus / "seeds"
+
+
+def generate(root: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "generator", "generate"], cwd=root,
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "BRIEFINGS_CACHE_DIR": str(root / ".cache")})
+
+
+def test_workers_write_the_pages_of_the_serial_path(tmp_path: Path, large_site: Path) -> None:
+    root = copy_site(tmp_path / "root", large_site)
+    result = generate(root)
+    assert result.returncode == 0, result.stderr
+    assert f"checked briefings: {SIZE}" in result.stderr  # the workers' progress, one line
+    pages, problems = pipeline.render_pages(pipeline.read_settings(root))  # serial, here
+    assert pages is not None, problems
+    docs = tree_snapshot(root / "docs")
+    assert {rel: docs[rel].decode("utf-8") for rel in pages} == pages
+    assert not (root / "docs" / ".briefings-staging").exists()
+
+
+def test_an_error_found_by_a_worker_leaves_docs_as_they_were(
+    tmp_path: Path, large_site: Path
+) -> None:
+    root = copy_site(tmp_path / "root", large_site)
+    assert generate(root).returncode == 0
+    before = tree_snapshot(root / "docs")
+    # A new briefing for every page to change, and one broken quote among the others.
+    annotations = sorted((root / "seeds" / "articles").glob("*.yaml"))
+    for annotation in annotations[:3]:
+        text = annotation.read_text("utf-8")
+        annotation.write_text(re.sub(r'^title: "', 'title: "Edited: ', text, count=1,
+                                     flags=re.M), "utf-8")
+    broken = annotations[-1]
+    text = broken.read_text("utf-8")
+    quote = re.search(r'^    text: "([^"]+)"', text, re.M)
+    assert quote is not None
+    broken.write_text(text.replace(quote.group(1), quote.group(1) + " and words never said",
+                                   1), "utf-8")
+    for cached in (root / ".cache").glob("*.sqlite"):
+        cached.unlink()  # every briefing is checked again: enough of them to start the workers
+    result = generate(root)
+    assert result.returncode == 1
+    line = quote.string[: quote.start(1)].count("\n") + 1
+    assert re.search(rf"^seeds/articles/{broken.name}:{line}:\d+: error: quote \d+ text not "
+                     "found in the article", result.stderr, re.M), result.stderr
+    assert "nothing was written" in result.stderr
+    assert tree_snapshot(root / "docs") == before
+    assert not (root / "docs" / ".briefings-staging").exists()
