@@ -450,9 +450,10 @@ def discover(seeds: Path, root: Path) -> Discovery:
             problems.append(Problem(rel(path), 0, 0, "ignored: only plain files are read here",
                                     Severity.WARNING))
             continue
-        suffix = path.suffix.lower()
+        stem, suffix = os.path.splitext(name)  # as Path.stem and .suffix: "a.b.yaml", ".yaml"
+        suffix = suffix.lower()
         if suffix == ".yml":
-            message = f"annotation files end in .yaml; rename it to {path.stem}.yaml"
+            message = f"annotation files end in .yaml; rename it to {stem}.yaml"
             problems.append(Problem(rel(path), 0, 0, message))
             continue
         if suffix not in (".yaml", *ARTICLE_SUFFIXES):
@@ -460,7 +461,7 @@ def discover(seeds: Path, root: Path) -> Discovery:
                                     "ignored: articles are .txt or .md, annotations .yaml",
                                     Severity.WARNING))
             continue
-        by_stem.setdefault(path.stem, {})[suffix] = path
+        by_stem.setdefault(stem, {})[suffix] = path
     for stem, files in sorted(by_stem.items()):
         first = next(iter(files.values()))
         if not SLUG.match(stem) or len(stem) > MAX_STEM or stem in RESERVED_NAMES:

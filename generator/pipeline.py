@@ -340,7 +340,7 @@ def _produce(
     """
     found = load.discover(settings.seeds, settings.root)
     problems = list(found.problems)
-    registry, actors_key = _registry(settings, found.actors, store, problems)
+    registry, actors_key, registry_key = _registry(settings, found.actors, store, problems)
     renderer: render.Renderer | None = None
     salt = ""
     if sink is not None:
@@ -351,8 +351,6 @@ def _produce(
                                    compiled_templates(settings.root))
         salt = render.page_salt(settings.templates, settings.directory_urls)
     actors = registry.actors
-    registry_key = fingerprint(sorted(registry.names.items()), sorted(actors),
-                               sorted(registry.broken))
     renders = renderer is not None and not any(p.is_error for p in problems)
     state = fingerprint(actors_key, salt)
     previous = sink.graph(state) if sink is not None else None
@@ -496,6 +494,12 @@ def _pages_to_plan(sink: Sink, previous: Graph | None, graph: Graph) -> Callable
     return wanted
 
 
+def _registry_key(registry: validate.Registry) -> str:
+    """What a briefing's check depends on in the registry: names, aliases and ids."""
+    return fingerprint(sorted(registry.names.items()), sorted(registry.actors),
+                       sorted(registry.broken))
+
+
 def _briefing_key(store: Cache, registry_key: str, entry: load.BriefingEntry) -> str:
     """What a briefing's check depends on: its files' content and the actor registry."""
     return fingerprint(registry_key, store.file_hash(entry.annotation),
@@ -508,25 +512,27 @@ def _encoded(path: str, page_fingerprint: str, text: str) -> tuple[str, str, byt
 
 
 def _registry(settings: Settings, path: Path | None, store: Cache,
-              problems: list[Problem]) -> tuple[validate.Registry, str]:
-    """The checked actor registry, taken from the cache while actors.yaml is unchanged, and
-    the key of the actors.yaml it was read from."""
+              problems: list[Problem]) -> tuple[validate.Registry, str, str]:
+    """The checked actor registry, taken from the cache while actors.yaml is unchanged; the
+    key of the actors.yaml it was read from; and what briefings' checks depend on in it."""
+    registry: validate.Registry
     if path is None:
-        return validate.check_actors(None, None, problems), ""
+        registry = validate.check_actors(None, None, problems)
+        return registry, "", _registry_key(registry)
     key = fingerprint(str(path), store.file_hash(path))
     cached = store.actors(key)
-    registry: validate.Registry
     found: list[Problem]
     if cached is not None:
-        registry, found = cached
+        registry, found, checks_key = cached
     else:
         found = []
         source, node, read_problems = load.read_actors(path, settings.root)
         found.extend(read_problems)
         registry = validate.check_actors(source, node, found)
-        store.record_actors(key, (registry, found))
+        checks_key = _registry_key(registry)
+        store.record_actors(key, (registry, found, checks_key))
     problems.extend(found)
-    return registry, key
+    return registry, key, checks_key
 
 
 def _check_briefing(
