@@ -99,6 +99,7 @@ class Cache:
     # stats taken at the start of this run, each used once by file_hash instead of a new stat
     seen: dict[str, os.stat_result] = field(default_factory=dict, repr=False)
     autosave: Path | None = None  # the site root, to save to as results pile up, or None
+    contents: dict[str, bytes] | None = field(default=None, repr=False)  # files read, if kept
     _blob_bytes: int = 0
 
     @property
@@ -119,9 +120,12 @@ class Cache:
         ):
             return old.sha256
         try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            data = path.read_bytes()
         except OSError:
             return None
+        if self.contents is not None:
+            self.contents[key] = data
+        digest = hashlib.sha256(data).hexdigest()
         self.stamps[key] = Stamp(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino,
                                  digest)
         self._changed["stamps"].add(key)

@@ -101,13 +101,16 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _WINDOWS_1252_HINT = {0x91, 0x92, 0x93, 0x94, 0x96, 0x97, 0x85}
 
 
-def read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
-    """Read a UTF-8 (or UTF-16 with BOM) file, reporting size and encoding problems with a place."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        problems.append(Problem(rel, 0, 0, f"cannot read file: {exc.strerror}"))
-        return None
+def read_text(path: Path, rel: str, problems: list[Problem],
+              data: bytes | None = None) -> str | None:
+    """Read a UTF-8 (or UTF-16 with BOM) file, reporting size and encoding problems with a
+    place; `data` is its content when that has been read already."""
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(rel, 0, 0, f"cannot read file: {exc.strerror}"))
+            return None
     if len(data) > MAX_FILE_BYTES:
         problems.append(
             Problem(rel, 0, 0, f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}")
@@ -499,10 +502,15 @@ def read_actors(path: Path | None, root: Path) -> tuple[SourceFile | None, Node 
     return source, node, problems + found
 
 
-def read_briefing(entry: BriefingEntry, root: Path) -> tuple[BriefingFiles | None, list[Problem]]:
-    """Read one briefing's annotation (parsed) and article (decoded)."""
+def read_briefing(
+    entry: BriefingEntry, root: Path, contents: dict[str, bytes] | None = None,
+) -> tuple[BriefingFiles | None, list[Problem]]:
+    """Read one briefing's annotation (parsed) and article (decoded); `contents` holds the
+    bytes of those already read (by path), so that what is checked is what was hashed."""
     problems: list[Problem] = []
-    text = read_text(entry.annotation, relative_to(entry.annotation, root), problems)
+    known = contents or {}
+    text = read_text(entry.annotation, relative_to(entry.annotation, root), problems,
+                     known.get(str(entry.annotation)))
     if text is None:
         return None, problems
     source = SourceFile(relative_to(entry.annotation, root), text)
@@ -510,7 +518,8 @@ def read_briefing(entry: BriefingEntry, root: Path) -> tuple[BriefingFiles | Non
     problems.extend(found)
     article: SourceFile | None = None
     if entry.article is not None:
-        article_text = read_text(entry.article, relative_to(entry.article, root), problems)
+        article_text = read_text(entry.article, relative_to(entry.article, root), problems,
+                                 known.get(str(entry.article)))
         if article_text is not None:
             # NFC, as every YAML value is: e + combining diaeresis is the same text as ë.
             # (Never the YAML source itself: a combining mark after a backslash escape would

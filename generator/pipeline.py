@@ -388,11 +388,12 @@ def _produce(
     def job(i: int) -> _Checked:
         entry, key = todo[i]
         stamps = None
-        if key is None:
-            stamps = Cache()
+        if key is None:  # hashed from the bytes then checked: one read, and the key is theirs
+            stamps = Cache(contents={})
             key = _briefing_key(stamps, registry_key, entry)
         checked = _check_briefing(settings, entry, key, registry, finder,
-                                  renderer if renders else None, salt)
+                                  renderer if renders else None, salt,
+                                  stamps.contents if stamps is not None else None)
         checked.stamps = stamps.stamps if stamps is not None else {}
         if checked.page is not None and sink is not None:
             path, page_fingerprint, data, sha = checked.page
@@ -543,9 +544,10 @@ def _check_briefing(
     finder: MentionFinder,
     renderer: render.Renderer | None,
     salt: str,
+    contents: dict[str, bytes] | None = None,
 ) -> _Checked:
     """Read, validate and verify one briefing; render its page when it has no error."""
-    files, problems = load.read_briefing(entry, settings.root)
+    files, problems = load.read_briefing(entry, settings.root, contents)
     if files is None:
         return _Checked.of(entry.slug, key, None, problems)
     checked, references = validate.check_briefing(files, finder, problems)

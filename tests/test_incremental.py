@@ -143,6 +143,25 @@ def test_a_quote_edit_rewrites_only_the_pages_that_show_it(
                       "written": len(shown_on)}
 
 
+def test_a_first_run_reads_each_content_file_once(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The cache key of a briefing is hashed from the very bytes that are then checked: a file
+    # saved again between the two could not be recorded as verified in its new state.
+    root = copy_site(tmp_path / "root")
+    reads: list[Path] = []
+    read_bytes = Path.read_bytes
+
+    def counted(path: Path) -> bytes:
+        reads.append(path)
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    generate(root)
+    content = sorted((root / ARTICLES).iterdir())
+    assert [p for p in sorted(reads) if p.parent == root / ARTICLES] == content
+
+
 def test_a_damaged_cache_costs_time_only(tmp_path: Path, cache_dir: Path) -> None:
     root = copy_site(tmp_path / "root")
     expected = from_scratch(root, tmp_path)
