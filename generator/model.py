@@ -256,13 +256,6 @@ class Briefing:
         date = self.date
         return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
 
-    def role_of(self, actor_id: str) -> str:
-        """The role an actor plays in this briefing, or an empty string."""
-        for involvement in self.actors:
-            if involvement.actor == actor_id:
-                return involvement.role
-        return ""
-
 
 @record()
 class QuoteRef:

@@ -43,8 +43,3 @@ class ContentError(Exception):
         self.problems = sorted(problems)
         errors = sum(p.is_error for p in self.problems)
         super().__init__(f"{errors} error(s) in content")
-
-
-def sort_problems(problems: list[Problem]) -> list[Problem]:
-    """Sort by file, line and column, the order the contract promises."""
-    return sorted(problems)
