@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from click.testing import CliRunner, Result
@@ -27,6 +31,18 @@ def _own_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         os.environ.pop("BRIEFINGS_CACHE_DIR", None)
     else:
         os.environ["BRIEFINGS_CACHE_DIR"] = previous
+
+
+@functools.cache
+def corpus_maker() -> ModuleType:
+    """benchmarks/make_corpus.py, a script rather than a package module, loaded as a module."""
+    spec = importlib.util.spec_from_file_location("make_corpus",
+                                                  ROOT / "benchmarks" / "make_corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["make_corpus"] = module  # dataclasses look their module up while defining
+    spec.loader.exec_module(module)
+    return module
 
 
 def copy_site(target: Path, seeds: Path | None = None) -> Path:

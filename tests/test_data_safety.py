@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import gzip
-import importlib.util
 import json
 import os
 import random
@@ -41,7 +40,7 @@ import pytest
 
 from generator import write
 from generator.write import JOURNAL, MANIFEST, RETIRED, STAGING
-from tests.conftest import ROOT, copy_site, run_cli, tree_snapshot
+from tests.conftest import copy_site, corpus_maker, run_cli, tree_snapshot
 
 BRIEFINGS = 60
 REMOVED = 3
@@ -114,16 +113,6 @@ def visible(docs: Path) -> dict[str, bytes]:
     return {k: v for k, v in tree_snapshot(docs).items() if not k.startswith(STAGING + "/")}
 
 
-def _make_corpus(out: Path, count: int) -> None:
-    spec = importlib.util.spec_from_file_location("make_corpus",
-                                                  ROOT / "benchmarks" / "make_corpus.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["make_corpus"] = module  # dataclasses look their module up while defining
-    spec.loader.exec_module(module)
-    module.make_corpus(out, count)
-
-
 def _change_content(seeds: Path) -> None:
     """New titles, summaries and actor descriptions, three briefings gone, one actor more."""
     articles = sorted((seeds / "articles").glob("*.yaml"))
@@ -154,7 +143,7 @@ class Corpus:
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     base = tmp_path_factory.mktemp("corpus")
-    _make_corpus(base / "content", BRIEFINGS)
+    corpus_maker().make_corpus(base / "content", BRIEFINGS)
     template = copy_site(base / "template", base / "content" / "seeds")
     first = briefings(template, "generate")
     assert first.returncode == 0, first.stderr

@@ -6,7 +6,6 @@ they never leave a stale page behind, and that an edit rewrites only the pages i
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import shutil
@@ -18,7 +17,7 @@ import pytest
 import yaml
 
 from generator import pipeline, write
-from tests.conftest import ROOT, copy_site, tree_snapshot
+from tests.conftest import copy_site, corpus_maker, tree_snapshot
 
 SLUG = "2024-10-28-north-korean-troops-kursk"
 ARTICLES = Path("seeds/articles")
@@ -192,15 +191,6 @@ def test_a_hand_edited_page_is_noticed_even_when_nothing_else_changed(
 
 # --- many kinds of edits on a synthetic site ------------------------------------------------
 
-def _load_corpus_maker() -> Any:
-    spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "benchmarks" /
-                                                  "make_corpus.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _annotation(root: Path, index: int, having: str = "title") -> Path:
     """The `index`-th annotation (in name order) of those that have the field `having`."""
     return [path for path in sorted((root / ARTICLES).glob("*.yaml"))
@@ -293,7 +283,7 @@ def test_each_kind_of_edit_on_a_larger_site_gives_the_pages_of_a_run_from_scratc
     """The pages an edit re-plans come from what each briefing showed on before and after:
     a page left out of that would keep stale text, and the comparison would show it."""
     corpus = tmp_path / "corpus"
-    _load_corpus_maker().make_corpus(corpus, briefings=40, seed=7)
+    corpus_maker().make_corpus(corpus, briefings=40, seed=7)
     root = copy_site(tmp_path / "root", corpus / "seeds")
     generate(root)
     for name, edit in SITE_EDITS:

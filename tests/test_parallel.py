@@ -9,36 +9,25 @@ subprocesses.)
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from generator import pipeline
-from tests.conftest import ROOT, copy_site, tree_snapshot
+from tests.conftest import copy_site, corpus_maker, tree_snapshot
 
 SIZE = pipeline.PARALLEL_FROM + 10
 pytestmark = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: no workers")
 
 
-def _make_corpus() -> Any:
-    spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "benchmarks" /
-                                                  "make_corpus.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def large_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     corpus = tmp_path_factory.mktemp("corpus")
-    _make_corpus().make_corpus(corpus, briefings=SIZE, seed=3)
+    corpus_maker().make_corpus(corpus, briefings=SIZE, seed=3)
     return corpus / "seeds"
 
 
