@@ -28,7 +28,10 @@ and after a run, and cross-checked against the CLI's `generated N page(s)` summa
 Every command's CPU time (user + system of all its processes, from wait4) is shown beside
 its wall time. A busy machine inflates wall times far more than CPU times, so the per-briefing
 flatness and markup ratios are judged on CPU time; absolute times and the build ratio (what a
-user waits for; the generator may use several processes) on wall time.
+user waits for; the generator may use several processes) on wall time. A shared or throttled
+host can also run everything slower at the same load average, so the run times a fixed
+pure-Python loop at its start and its end (the speed reference): compare two runs' figures
+only beside their references.
 
 Run it from the project root with the project's virtual environment:
 
@@ -874,7 +877,19 @@ def stop_server(server: subprocess.Popen[bytes]) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def machine(load: str, code: Code | None) -> dict[str, str]:
+def speed_reference() -> float:
+    """Seconds for a fixed pure-Python loop, best of 3: how fast this machine runs Python
+    right now. A shared or throttled host can be twice as slow at the same load average, so
+    two runs' times compare only beside their references."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        sum(i * i for i in range(3_000_000))
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def machine(load: str, code: Code | None, speed: str) -> dict[str, str]:
     """The machine and code the figures were measured on."""
     cpu = "unknown"
     ram = "unknown"
@@ -903,6 +918,7 @@ def machine(load: str, code: Code | None) -> dict[str, str]:
         "python": platform.python_version(),
         "os": platform.platform(),
         "load": load,
+        "speed": speed,
     }
 
 
@@ -926,6 +942,8 @@ def markdown_section(results: Results, info: dict[str, str], command: str, key: 
         f"- Python {info['python']} on {info['os']}",
         f"- Load average (1, 5, 15 min) when the run started: {info['load']} (other work on the "
         "machine inflates wall times)",
+        f"- Speed reference (`speed_reference()`: a fixed pure-Python loop, best of 3, lower is "
+        f"faster) at the start and the end of the run: {info['speed']}",
         f"- Command: `{command}`",
         "",
         "| measurement | N | value | target | met |",
@@ -1026,6 +1044,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     base = Path(tempfile.mkdtemp(prefix="briefings-bench-"))
     status = 0
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    speed_start = speed_reference()
     try:
         args.code = (Code.revision(args.rev, base / "code") if args.rev
                      else Code.working_tree())
@@ -1071,9 +1090,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"temporary sites kept in {base}", file=sys.stderr)
         else:
             shutil.rmtree(base, ignore_errors=True)
+    speed = f"{speed_start:.3f} s, {speed_reference():.3f} s"
     order = {label: i for i, label in enumerate(LABELS)}
     results.rows.sort(key=lambda r: (order.get(r.label, len(order)), r.size or 0))
     print(table(results.rows))
+    print(f"speed reference (a fixed pure-Python loop; lower is faster), start and end: {speed}")
     for note in results.notes:
         print(f"note: {note}")
     for failure in results.failures:
@@ -1083,7 +1104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                                          else sys.argv[1:])
         code: Code | None = getattr(args, "code", None)
         key = code.key if code is not None else "working tree"
-        section = markdown_section(results, machine(load, code), command.strip(), key)
+        section = markdown_section(results, machine(load, code, speed), command.strip(), key)
         write_markdown(section, key)
         print(f"wrote the results into {BENCHMARKS_MD}", file=sys.stderr)
     return 1 if status or results.broken else 0

@@ -6,6 +6,7 @@ Serve latency is skipped: at any size its waits add some 15 seconds.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -43,3 +44,5 @@ def test_benchmark_script_runs_at_a_tiny_size() -> None:
     for label in LABELS:
         assert label in done.stdout, f"{label!r} missing from:\n{done.stdout}"
     assert "PROBLEM" not in done.stdout, done.stdout
+    assert re.search(r"^speed reference .*: \d+\.\d{3} s, \d+\.\d{3} s$", done.stdout, re.M), \
+        done.stdout
