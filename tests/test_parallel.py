@@ -10,6 +10,7 @@ subprocesses.)
 from __future__ import annotations
 
 import os
+import pty
 import re
 import subprocess
 import sys
@@ -77,3 +78,53 @@ def test_an_error_found_by_a_worker_leaves_docs_as_they_were(
     assert "nothing was written" in result.stderr
     assert tree_snapshot(root / "docs") == before
     assert not (root / "docs" / ".briefings-staging").exists()
+
+
+def _on_a_terminal(root: Path, *args: str) -> str:
+    """What `briefings generate` prints when its standard error is a terminal (a pty)."""
+    controller, terminal = pty.openpty()
+    try:
+        done = subprocess.run([sys.executable, "-m", "generator", "generate", *args], cwd=root,
+                              stdout=subprocess.DEVNULL, stderr=terminal, timeout=300,
+                              env={**os.environ, "BRIEFINGS_CACHE_DIR": str(root / ".cache")})
+        os.close(terminal)
+        terminal = -1
+        assert done.returncode == 0
+        out = b""
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # EIO: the terminal side is closed and everything has been read
+                break
+            if not chunk:
+                break
+            out += chunk
+        return out.decode("utf-8")
+    finally:
+        os.close(controller)
+        if terminal >= 0:
+            os.close(terminal)
+
+
+def test_progress_is_a_bar_on_a_terminal_a_line_elsewhere_and_nothing_when_quiet(
+    tmp_path: Path, large_site: Path
+) -> None:
+    shown = _on_a_terminal(copy_site(tmp_path / "bar", large_site))
+    # One bar per stage, redrawn in place with a carriage return and ended by a new line.
+    bar = re.compile(r"\r(checked briefings|planned pages|written pages) +\[(#*)(-*)\] (\d+)/(\d+)")
+    stages = {}
+    for label, filled, empty, done, total in bar.findall(shown):
+        assert len(filled) + len(empty) == 30
+        assert len(filled) == 30 * int(done) // int(total)
+        stages[label] = (int(done), int(total))
+    assert stages["checked briefings"] == (SIZE, SIZE)
+    assert set(stages) == {"checked briefings", "planned pages", "written pages"}
+    assert all(done == total for done, total in stages.values())
+
+    plain = generate(copy_site(tmp_path / "lines", large_site))
+    assert "\r" not in plain.stderr and "[#" not in plain.stderr
+    assert re.search(rf"^checked briefings: {SIZE}$", plain.stderr, re.M), plain.stderr
+    assert re.search(r"^written pages: \d+$", plain.stderr, re.M), plain.stderr
+
+    quiet = _on_a_terminal(copy_site(tmp_path / "quiet", large_site), "--quiet")
+    assert not bar.search(quiet) and "checked briefings" not in quiet
