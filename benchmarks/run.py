@@ -30,8 +30,9 @@ its wall time. A busy machine inflates wall times far more than CPU times, so th
 flatness and markup ratios are judged on CPU time; absolute times and the build ratio (what a
 user waits for; the generator may use several processes) on wall time. A shared or throttled
 host can also run everything slower at the same load average, so the run times a fixed
-pure-Python loop at its start and its end (the speed reference): compare two runs' figures
-only beside their references.
+pure-Python loop at its start and its end (the speed reference), and adds up the CPU time
+the host gave to other guests meanwhile (steal, from /proc/stat): compare two runs' figures
+only beside these.
 
 Run it from the project root with the project's virtual environment:
 
@@ -889,6 +890,16 @@ def speed_reference() -> float:
     return best
 
 
+def stolen_seconds() -> float | None:
+    """CPU time the hypervisor has given to other guests since boot (steal, /proc/stat), or
+    None where the system does not say: time this machine's processes waited to run."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+        return int(fields[8]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def machine(load: str, code: Code | None, speed: str) -> dict[str, str]:
     """The machine and code the figures were measured on."""
     cpu = "unknown"
@@ -1045,6 +1056,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     status = 0
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     speed_start = speed_reference()
+    stolen_start = stolen_seconds()
     try:
         args.code = (Code.revision(args.rev, base / "code") if args.rev
                      else Code.working_tree())
@@ -1091,6 +1103,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             shutil.rmtree(base, ignore_errors=True)
     speed = f"{speed_start:.3f} s, {speed_reference():.3f} s"
+    stolen_end = stolen_seconds()
+    if stolen_start is not None and stolen_end is not None:
+        speed += (f"; CPU time taken by the host for other guests during the run (steal): "
+                  f"{stolen_end - stolen_start:.0f} s")
     order = {label: i for i, label in enumerate(LABELS)}
     results.rows.sort(key=lambda r: (order.get(r.label, len(order)), r.size or 0))
     print(table(results.rows))
