@@ -138,6 +138,28 @@ def build(seeds: str | None, docs: str | None, templates: str | None, quiet: boo
 
 @main.command()
 @common_options
+@click.argument("article", type=click.Path(path_type=Path))
+def draft(seeds: str | None, docs: str | None, templates: str | None, quiet: bool,
+          article: Path) -> None:
+    """Write a first annotation for ARTICLE: quotes with speakers, actors, blanks to fill."""
+    from generator.draft import draft_article
+
+    settings = _settings(seeds, docs, templates)
+    try:
+        annotation, found = draft_article(article, settings.root, settings.seeds)
+    except ContentError as exc:
+        report(exc.problems, quiet)
+        sys.exit(1)
+    if not quiet:
+        unnamed = sum(q.speaker is None for q in found.quotes)
+        click.echo(f"wrote {settings.rel(annotation)}: {len(found.quotes)} quote(s) "
+                   f"({unnamed} without a speaker), {len(found.actors)} actor(s) mentioned; "
+                   "fill in the empty fields, check each guessed speaker, then run "
+                   "`briefings check`", err=True)
+
+
+@main.command()
+@common_options
 @click.option("--dev-addr", "-a", default="127.0.0.1:8000", metavar="IP:PORT",
               help="Address to serve on (default: 127.0.0.1:8000).")
 def serve(seeds: str | None, docs: str | None, templates: str | None, quiet: bool,

@@ -468,7 +468,7 @@ def discover(seeds: Path, root: Path) -> Discovery:
     for stem, files in sorted(by_stem.items()):
         first = next(iter(files.values()))
         if not SLUG.match(stem) or len(stem) > MAX_STEM or stem in RESERVED_NAMES:
-            problems.append(Problem(rel(first), 0, 0, _slug_message(stem)))
+            problems.append(Problem(rel(first), 0, 0, slug_message(stem)))
             continue
         articles = [files[s] for s in ARTICLE_SUFFIXES if s in files]
         annotation = files.get(".yaml")
@@ -556,7 +556,8 @@ def slugify(text: str) -> str:
     return str(make_slug(text))
 
 
-def _slug_message(stem: str) -> str:
+def slug_message(stem: str) -> str:
+    """Why a file stem cannot be a briefing's slug, and what to rename the file to."""
     if SLUG.match(stem) and len(stem) > MAX_STEM:
         return (f"this file name is {len(stem)} characters long without the extension; the "
                 f"limit is {MAX_STEM}: rename it to '{shorten_slug(stem, MAX_STEM)}'")

@@ -242,6 +242,9 @@ class Checker:
 
     def actor_ref(self, node: Node, what: str) -> str | None:
         """An actor id, checked against the registry after all files are read."""
+        if isinstance(node, Scalar) and not node.value.strip():
+            self.error(node, f"{what} is empty; write the id of an actor in actors.yaml")
+            return None
         value = self.slug(node, what)
         if value is not None and isinstance(node, Scalar):
             self.references.append(Reference(self.source.path, node, what))

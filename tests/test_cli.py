@@ -180,9 +180,10 @@ def test_module_help_works(in_site: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "generator", "--help"], cwd=in_site,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    for command in ("check", "generate", "build"):
+    commands = ("check", "generate", "build", "serve", "draft")  # the contract's commands
+    for command in commands:
         assert re.search(rf"^\s+{command}\b", result.stdout, re.M), result.stdout
-    for command in ("check", "generate", "build"):
+    for command in commands:
         sub = run_cli(command, "--help")
         assert sub.exit_code == 0
         for option in ("--seeds", "--docs", "--templates", "--quiet"):
