@@ -160,6 +160,26 @@ def draft(seeds: str | None, docs: str | None, templates: str | None, quiet: boo
 
 @main.command()
 @common_options
+@click.argument("directory", metavar="DIR", type=click.Path(path_type=Path))
+def init(seeds: str | None, docs: str | None, templates: str | None, quiet: bool,
+         directory: Path) -> None:
+    """Start a new briefing site in DIR, with example content to replace."""
+    from generator.starter import start_site
+
+    try:
+        count = start_site(directory, seeds=seeds or "seeds", docs=docs or "docs",
+                           templates=templates or "templates")
+    except ContentError as exc:
+        report(exc.problems, quiet)
+        sys.exit(1)
+    if not quiet:
+        click.echo(f"started a briefing site in {directory.as_posix()}/ ({count} files), with "
+                   "the example briefing in it; next: cd into it and run `briefings serve`",
+                   err=True)
+
+
+@main.command()
+@common_options
 @click.option("--dev-addr", "-a", default="127.0.0.1:8000", metavar="IP:PORT",
               help="Address to serve on (default: 127.0.0.1:8000).")
 def serve(seeds: str | None, docs: str | None, templates: str | None, quiet: bool,

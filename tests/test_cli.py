@@ -180,7 +180,7 @@ def test_module_help_works(in_site: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "generator", "--help"], cwd=in_site,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    commands = ("check", "generate", "build", "serve", "draft")  # the contract's commands
+    commands = ("check", "generate", "build", "serve", "draft", "init")  # the contract's
     for command in commands:
         assert re.search(rf"^\s+{command}\b", result.stdout, re.M), result.stdout
     for command in commands:
