@@ -73,10 +73,11 @@ def draft_article(article: Path, root: Path, seeds: Path) -> tuple[Path, Draft]:
     if not load.SLUG.match(slug) or len(slug) > load.MAX_STEM or slug in load.RESERVED_NAMES:
         raise ContentError([Problem(rel, 0, 0, load.slug_message(slug))])
     annotation = article.with_suffix(".yaml")
+    annotated = ContentError([Problem(load.relative_to(annotation, root), 0, 0,
+                                      "this article is annotated already; edit the "
+                                      "annotation, or delete it to draft it again")])
     if annotation.exists():
-        raise ContentError([Problem(load.relative_to(annotation, root),
-                                    0, 0, "this article is annotated already; edit the "
-                                          "annotation, or delete it to draft it again")])
+        raise annotated
     problems: list[Problem] = []
     text = load.read_text(article, rel, problems)
     actors_path = seeds / "actors.yaml"
@@ -92,10 +93,7 @@ def draft_article(article: Path, root: Path, seeds: Path) -> tuple[Path, Draft]:
         with annotation.open("x", encoding="utf-8", newline="\n") as out:
             out.write(annotation_yaml(draft))
     except FileExistsError:  # written meanwhile, by someone else
-        raise ContentError([Problem(load.relative_to(annotation, root),
-                                    0, 0, "this article is annotated already; edit the "
-                                          "annotation, or delete it to draft it again")]) \
-            from None
+        raise annotated from None
     except OSError as exc:
         raise ContentError([Problem(load.relative_to(annotation, root),
                                     0, 0, f"cannot write the annotation: {exc.strerror}")]) \

@@ -15,9 +15,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from generator.cli import main
+from generator.starter import HAND_WRITTEN_DOCS
 
 ROOT = Path(__file__).resolve().parent.parent
-HAND_WRITTEN_DOCS = ("about.md", "assets")
 
 
 @pytest.fixture(autouse=True, scope="session")
