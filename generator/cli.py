@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import logging
 import os
 import sys
 from collections.abc import Callable
@@ -185,6 +184,8 @@ def init(seeds: str | None, docs: str | None, templates: str | None, quiet: bool
 def serve(seeds: str | None, docs: str | None, templates: str | None, quiet: bool,
           dev_addr: str) -> None:
     """Live preview: saved YAML and articles show in the browser; errors in the terminal."""
+    import logging  # only the preview logs: every other command starts without it
+
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     gc.enable()  # a long-lived process: each rebuild holds off the collector only while it runs
