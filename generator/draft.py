@@ -128,7 +128,8 @@ def find_draft(slug: str, name: str, text: str, markdown: bool,
             quotes.append(DraftQuote(quoted, number, speaker, cue))
     found = _DATE_PREFIX.match(slug)
     return Draft(slug=slug, article=name, date=found.group(1) if found else None,
-                 actors=tuple(order), quotes=tuple(quotes))
+                 actors=tuple(order)[:validate.MAX_ITEMS],  # as many as a list may hold
+                 quotes=tuple(quotes[:validate.MAX_ITEMS]))
 
 
 def _quote_spans(paragraph: str) -> list[tuple[int, int, str]]:

@@ -221,3 +221,18 @@ def test_a_quoted_value_reads_back_as_itself(value: str) -> None:
     found = node.get("text")
     assert isinstance(found, load.Scalar)
     assert found.value == value
+
+
+def test_an_article_with_more_quotes_than_a_list_holds_drafts_the_first_ones(
+    unannotated: Path,
+) -> None:
+    path = unannotated / "seeds" / "articles" / "2024-11-02-test.txt"
+    lines = [f"“This is statement number {i},” Rutte said." for i in range(501)]
+    drafted = _draft_of(unannotated, "\n\n".join(lines) + "\n")
+    assert isinstance(drafted["quotes"], list)
+    assert len(drafted["quotes"]) == 500
+    assert drafted["quotes"][-1] == {"speaker": "mark-rutte",
+                                     "text": "This is statement number 499"}
+    _fill_in(path.with_suffix(".yaml"))
+    result = run_cli("check")
+    assert result.exit_code == 0, result.stderr
