@@ -173,15 +173,17 @@ class Checker:
         return found
 
     def text(
-        self, node: Node, what: str, limit: str = "text", *, one_line: bool = False
+        self, node: Node, what: str, limit: str = "text", *, one_line: bool = False,
+        empty: str = "write it, or delete the line: the field is optional",
     ) -> str | None:
-        """A non-empty string, without control or bidi characters, within its length limit."""
+        """A non-empty string, without control or bidi characters, within its length limit;
+        `empty` says what to write when it is empty."""
         if not isinstance(node, Scalar):
             self.error(node, f"{what} must be text, got {_shape(node)}")
             return None
         value = unicodedata.normalize("NFC", node.value).strip()
         if not value:
-            self.error(node, f"{what} is empty")
+            self.error(node, f"{what} is empty; {empty}")
             return None
         # Printable text (no control, format, unassigned or separator character but the
         # space) holds nothing refused below; only other text is read character by character.
@@ -480,7 +482,8 @@ def _actor_values(
     checker: Checker, found: dict[str, tuple[Scalar, Node]], actor_id: str
 ) -> dict[str, object] | None:
     # A missing name or kind has been reported by `fields`; check the other fields anyway.
-    name = (checker.text(found["name"][1], "name", "name", one_line=True)
+    name = (checker.text(found["name"][1], "name", "name", one_line=True,
+                         empty="write the actor's name as articles write it")
             if "name" in found else None)
     kind = (checker.choice(found["kind"][1], "kind", model.ACTOR_KINDS)
             if "kind" in found else None)
@@ -495,7 +498,8 @@ def _actor_values(
     if "aliases" in found:
         aliases = []
         for item in checker.items(found["aliases"][1], "aliases"):
-            alias = checker.text(item, "alias", "alias", one_line=True)
+            alias = checker.text(item, "alias", "alias", one_line=True,
+                                 empty="write a spelling articles use, or delete the item")
             if alias is not None:
                 aliases.append(alias)
         values["aliases"] = tuple(aliases)
@@ -520,7 +524,8 @@ def _links(checker: Checker, node: Node) -> tuple[tuple[str, str], ...]:
         return ()
     links = []
     for key, value in node.items:
-        label = checker.text(key, "link label", "name", one_line=True)
+        label = checker.text(key, "link label", "name", one_line=True,
+                             empty="write a label such as Wikipedia")
         address = checker.url(value, f"link '{key.value}'")
         if label and address:
             links.append((label, address))
@@ -585,14 +590,17 @@ def check_briefing(
     def value(name: str, read: Callable[[Node], object]) -> object:
         return read(found[name][1]) if name in found else None
 
-    title = value("title", lambda n: checker.text(n, "title", "title", one_line=True))
+    title = value("title", lambda n: checker.text(n, "title", "title", one_line=True,
+                                                  empty="write the briefing's headline"))
     date = value("date", lambda n: checker.date(n, "date", partial=False))
     source = value("source", lambda n: _source(checker, n))
-    summary = value("summary", lambda n: checker.text(n, "summary", "summary"))
+    summary = value("summary", lambda n: checker.text(
+        n, "summary", "summary", empty="write the bottom line up front, in 1-3 sentences"))
     key_points = tuple(
         p for n in (checker.items(found["key_points"][1], "key_points")
                     if "key_points" in found else [])
-        if (p := checker.text(n, "key point", "line", one_line=True))
+        if (p := checker.text(n, "key point", "line", one_line=True,
+                              empty="write a one-line judgment, or delete the item"))
     )
     tags = _unique(checker, "tag", [
         (n, checker.slug(n, "tag"))
@@ -712,7 +720,8 @@ def _source(checker: Checker, node: Node) -> model.Source | None:
     found = checker.fields(node, SOURCE_FIELDS, "source")
     if found is None or "name" not in found:
         return None
-    name = checker.text(found["name"][1], "source name", "name", one_line=True)
+    name = checker.text(found["name"][1], "source name", "name", one_line=True,
+                        empty="write who published the article, such as Reuters")
     url = checker.url(found["url"][1], "source url") if "url" in found else ""
     if name is None or url is None:
         return None
@@ -782,7 +791,8 @@ def _quotes(
         if found is None or "speaker" not in found or "text" not in found:
             continue
         speaker = checker.actor_ref(found["speaker"][1], f"quote {number} speaker")
-        text = checker.text(found["text"][1], f"quote {number} text")
+        text = checker.text(found["text"][1], f"quote {number} text",
+                            empty="copy the speaker's words from the article")
         context = checker.text(found["context"][1], f"quote {number} context", "line",
                                one_line=True) if "context" in found else ""
         if text is None:
@@ -803,7 +813,8 @@ def _claims(
         if found is None or "text" not in found or "status" not in found:
             continue
         what = f"claim {number}"
-        text = checker.text(found["text"][1], f"{what} text")
+        text = checker.text(found["text"][1], f"{what} text",
+                            empty="write what is claimed, in one sentence")
         status = checker.choice(found["status"][1], f"{what} status", model.CLAIM_STATUSES)
         by = checker.actor_ref(found["by"][1], f"{what} by") if "by" in found else ""
         grade = ""
@@ -838,7 +849,8 @@ def _events(checker: Checker, node: Node) -> tuple[model.Event, ...]:
         if found is None or "date" not in found or "text" not in found:
             continue
         date = checker.date(found["date"][1], f"event {number} date", partial=True)
-        text = checker.text(found["text"][1], f"event {number} text", one_line=True)
+        text = checker.text(found["text"][1], f"event {number} text", one_line=True,
+                            empty="write what happened, on one line")
         actors = _unique(checker, "actor", [
             (n, checker.actor_ref(n, f"event {number} actor"))
             for n in (checker.items(found["actors"][1], "actors") if "actors" in found else [])

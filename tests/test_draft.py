@@ -78,9 +78,11 @@ def test_check_points_at_each_empty_field_and_passes_once_they_are_filled(
     result = run_cli("check")
     assert result.exit_code == 1
     assert result.stderr == (
-        f"{ANNOTATION}:7:7: error: title is empty\n"
-        f"{ANNOTATION}:12:8: error: source name is empty\n"
-        f"{ANNOTATION}:14:9: error: summary is empty\n"
+        f"{ANNOTATION}:7:7: error: title is empty; write the briefing's headline\n"
+        f"{ANNOTATION}:12:8: error: source name is empty; write who published the article, "
+        "such as Reuters\n"
+        f"{ANNOTATION}:14:9: error: summary is empty; write the bottom line up front, in 1-3 "
+        "sentences\n"
         "3 error(s), 0 warning(s)\n")
     _fill_in(unannotated / ANNOTATION)
     result = run_cli("generate")
