@@ -11,6 +11,7 @@ it was guessed from.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -126,10 +127,20 @@ def find_draft(slug: str, name: str, text: str, markdown: bool,
             speaker, cue = _speaker(paragraph, paragraphs[number - 1] if number else "",
                                     start, end, outside, before, registry)
             quotes.append(DraftQuote(quoted, number, speaker, cue))
-    found = _DATE_PREFIX.match(slug)
-    return Draft(slug=slug, article=name, date=found.group(1) if found else None,
+    return Draft(slug=slug, article=name, date=_date_in(slug),
                  actors=tuple(order)[:validate.MAX_ITEMS],  # as many as a list may hold
                  quotes=tuple(quotes[:validate.MAX_ITEMS]))
+
+
+def _date_in(slug: str) -> str | None:
+    """The date a file name starts with (2024-10-28-...), if it is a real one."""
+    found = _DATE_PREFIX.match(slug)
+    if found is None:
+        return None
+    try:
+        return dt.date.fromisoformat(found.group(1)).isoformat()
+    except ValueError:
+        return None
 
 
 def _quote_spans(paragraph: str) -> list[tuple[int, int, str]]:

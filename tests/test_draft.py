@@ -191,11 +191,13 @@ def test_a_quote_nobody_is_named_near_is_left_for_the_analyst(unannotated: Path)
             "write the id of an actor in actors.yaml") in result.stderr
 
 
-def test_a_file_name_without_a_date_leaves_the_date_to_write(unannotated: Path) -> None:
-    path = unannotated / "seeds" / "articles" / "troops.md"
+@pytest.mark.parametrize("stem", ["troops", "2024-13-45-troops"])
+def test_a_file_name_without_a_date_leaves_the_date_to_write(unannotated: Path,
+                                                            stem: str) -> None:
+    path = unannotated / "seeds" / "articles" / f"{stem}.md"
     path.write_text("# Troops\n\n“We will not be intimidated by threats,” said Rutte.\n",
                     "utf-8")
-    assert run_cli("draft", "seeds/articles/troops.md").exit_code == 0
+    assert run_cli("draft", f"seeds/articles/{stem}.md").exit_code == 0
     drafted = yaml.safe_load(path.with_suffix(".yaml").read_text("utf-8"))
     assert drafted["date"] is None
     assert drafted["quotes"] == [
