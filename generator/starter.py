@@ -29,14 +29,17 @@ def start_site(target: Path, *, seeds: str = "seeds", docs: str = "docs",
     in `docs` and its templates in `templates` (folder names inside it). Returns the number
     of files written; raises ContentError, having written nothing, when it cannot."""
     shown = target.as_posix()
+    folders = {"seeds": seeds, "docs": docs, "templates": templates}
     problems = [Problem(shown, 0, 0, f"--{option} '{value}' must be a folder name inside the "
-                                     "new site, such as 'content' or 'site/pages'")
-                for option, value in (("seeds", seeds), ("docs", docs),
-                                      ("templates", templates))
+                                     "new site, such as 'content' or 'pages/docs'")
+                for option, value in folders.items()
                 if not _FOLDER_NAME.match(value) or ".." in value.split("/")]
-    if len({seeds, docs, templates}) < 3:
+    named = [*folders.values(), "site"]  # and where MkDocs builds the site
+    if any(a == b or b.startswith(a + "/") for i, a in enumerate(named)
+           for j, b in enumerate(named) if i != j):
         problems.append(Problem(shown, 0, 0, "--seeds, --docs and --templates must be three "
-                                             "different folders"))
+                                             "separate folders, none inside another or in "
+                                             "site/"))
     missing = [name for name in ("mkdocs.yml", "templates", "seeds/actors.yaml", "docs")
                if not (PROJECT / name).exists()]
     if missing:

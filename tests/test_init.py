@@ -22,6 +22,10 @@ FILES = sorted([
 ])
 
 
+SEPARATE = ("new: error: --seeds, --docs and --templates must be three separate folders, none "
+            "inside another or in site/")
+
+
 def _build(site: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "generator", "build", "--quiet"], cwd=site,
                           capture_output=True, text=True, timeout=300,
@@ -98,12 +102,13 @@ def test_an_empty_folder_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                 "folder, and changes nothing else"),
     (("new", "--seeds", "../outside"),
      "new: error: --seeds '../outside' must be a folder name inside the new site, such as "
-     "'content' or 'site/pages'"),
+     "'content' or 'pages/docs'"),
     (("new", "--docs", "/etc"),
      "new: error: --docs '/etc' must be a folder name inside the new site, such as 'content' "
-     "or 'site/pages'"),
-    (("new", "--templates", "seeds"),
-     "new: error: --seeds, --docs and --templates must be three different folders"),
+     "or 'pages/docs'"),
+    (("new", "--templates", "seeds"), SEPARATE),
+    (("new", "--docs", "seeds/pages"), SEPARATE),
+    (("new", "--docs", "site/pages"), SEPARATE),
 ])
 def test_init_refuses_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                          args: tuple[str, ...], message: str) -> None:
