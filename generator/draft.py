@@ -21,7 +21,7 @@ from pathlib import Path
 
 from generator import load, validate
 from generator.problems import ContentError, Problem
-from generator.textmatch import MentionFinder, article_text, split_paragraphs
+from generator.textmatch import ArticleText, MentionFinder
 
 MIN_QUOTE_WORDS = 4  # shorter quoted phrases are mostly names and scare quotes, not speech
 _JOIN_GAP = 80  # characters between two parts of one quote split by "he said,"
@@ -81,15 +81,18 @@ def draft_article(article: Path, root: Path, seeds: Path) -> tuple[Path, Draft]:
         raise annotated
     problems: list[Problem] = []
     text = load.read_text(article, rel, problems)
+    # NFC, and read for its paragraphs, as `briefings check` will read it.
+    found = validate.read_article(load.SourceFile(rel, unicodedata.normalize("NFC", text)),
+                                  article.suffix.lower() == ".md", problems) \
+        if text is not None else None
     actors_path = seeds / "actors.yaml"
     source, node, read_problems = load.read_actors(
         actors_path if actors_path.is_file() else None, root)
     problems += read_problems
     registry = validate.check_actors(source, node, problems)
-    if text is None or any(p.is_error for p in problems):
+    if found is None or any(p.is_error for p in problems):
         raise ContentError(problems)
-    draft = find_draft(slug, article.name, unicodedata.normalize("NFC", text),
-                       article.suffix.lower() == ".md", registry)
+    draft = find_draft(slug, article.name, found, registry)
     try:
         with annotation.open("x", encoding="utf-8", newline="\n") as out:
             out.write(annotation_yaml(draft))
@@ -102,11 +105,10 @@ def draft_article(article: Path, root: Path, seeds: Path) -> tuple[Path, Draft]:
     return annotation, draft
 
 
-def find_draft(slug: str, name: str, text: str, markdown: bool,
+def find_draft(slug: str, name: str, article: ArticleText,
                registry: validate.Registry) -> Draft:
-    """Quotes, speakers, actors and date of one article's text."""
-    paragraphs, headings = split_paragraphs(text, markdown)
-    article = article_text(paragraphs, headings)
+    """Quotes, speakers, actors and date of one article."""
+    paragraphs, headings = article.paragraphs, article.headings
     mentions: dict[int, list[tuple[int, int, str]]] = {}
     order: dict[str, None] = {}
     if registry.names:

@@ -576,16 +576,8 @@ def check_briefing(
         heavy = escape_heavy(content) if content is not None else None
         if heavy:
             problems.append(heavy)
-    slow = slow_markdown(files.article.text, "this Markdown article", " or save the article as "
-                         ".txt") if files.article is not None and files.markdown else None
-    if slow and files.article is not None:
-        problems.append(Problem(files.article.path, slow[0], 1, slow[1]))
-    elif files.article is not None:
-        paragraphs, headings = split_paragraphs(files.article.text, files.markdown)
-        if not paragraphs:
-            problems.append(Problem(files.article.path, 0, 0, "the article is empty"))
-        else:
-            article = article_text(paragraphs, headings)
+    if files.article is not None:
+        article = read_article(files.article, files.markdown, problems)
 
     def value(name: str, read: Callable[[Node], object]) -> object:
         return read(found[name][1]) if name in found else None
@@ -685,6 +677,22 @@ def _bracket_blocks(text: str) -> list[tuple[int, int]]:
 def markdown_cost(text: str) -> int:
     """How long Python-Markdown will take on `text`, in units of MARKDOWN_BUDGET."""
     return sum(count * count for _, count in _bracket_blocks(text))
+
+
+def read_article(source: SourceFile, markdown: bool,
+                 problems: list[Problem]) -> ArticleText | None:
+    """An article's paragraphs, folded for finding quotes and mentions; None, with the
+    problem, when it has no text or is Markdown too slow to read."""
+    slow = slow_markdown(source.text, "this Markdown article", " or save the article as "
+                         ".txt") if markdown else None
+    if slow:
+        problems.append(Problem(source.path, slow[0], 1, slow[1]))
+        return None
+    paragraphs, headings = split_paragraphs(source.text, markdown)
+    if not paragraphs:
+        problems.append(Problem(source.path, 0, 0, "the article is empty"))
+        return None
+    return article_text(paragraphs, headings)
 
 
 def slow_markdown(

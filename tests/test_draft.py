@@ -240,3 +240,20 @@ def test_an_article_with_more_quotes_than_a_list_holds_drafts_the_first_ones(
     _fill_in(path.with_suffix(".yaml"))
     result = run_cli("check")
     assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.parametrize(("name", "text", "message"), [
+    ("2024-11-03-empty.txt", "\n\n", "seeds/articles/2024-11-03-empty.txt: error: the article "
+                                      "is empty"),
+    ("2024-11-03-brackets.md", "“We will hold the line,” Rutte said. " + "[" * 2000 + "\n",
+     "seeds/articles/2024-11-03-brackets.md:1:1: error: this Markdown article has too many '['"),
+])
+def test_an_article_check_would_refuse_is_not_drafted(unannotated: Path, name: str, text: str,
+                                                      message: str) -> None:
+    path = unannotated / "seeds" / "articles" / name
+    path.write_text(text, "utf-8")
+    result = run_cli("draft", f"seeds/articles/{name}")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(message), result.stderr
+    assert result.stderr.endswith("\n1 error(s), 0 warning(s)\n")
+    assert not path.with_suffix(".yaml").exists()
