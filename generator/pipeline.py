@@ -371,8 +371,7 @@ def _produce(
             page = components.briefing_page(entry.slug)
             # Written from this very briefing, actor registry and templates: it stands as it
             # is unless it was touched. Otherwise its fingerprint says (an actor's title, say).
-            earlier = previous.get(entry.slug) if previous is not None else None
-            if not (sink.written(page) if earlier is not None and earlier[0] == key else
+            if not (sink.written(page) if _as_before(previous, entry.slug, key) else
                     sink.current(page, render.briefing_fingerprint(salt, briefing, key, actors))):
                 todo.append((entry, key))  # the page must be rendered again: read the article
                 continue
@@ -460,12 +459,15 @@ def _produce(
     return _Produced(site, problems, state, graph)
 
 
+def _as_before(previous: Graph | None, slug: str, key: str) -> tuple[str, tuple[str, ...]] | None:
+    """What the last run's graph says of a briefing, if it was made from the same key."""
+    earlier = previous.get(slug) if previous is not None else None
+    return earlier if earlier is not None and earlier[0] == key else None
+
+
 def _add_to_graph(graph: Graph, previous: Graph | None, briefing: Briefing, key: str) -> None:
-    earlier = previous.get(briefing.slug) if previous is not None else None
-    if earlier is not None and earlier[0] == key:
-        graph[briefing.slug] = earlier
-    else:
-        graph[briefing.slug] = (key, tuple(map(sys.intern, render.pages_of(briefing))))
+    graph[briefing.slug] = _as_before(previous, briefing.slug, key) or (
+        key, tuple(map(sys.intern, render.pages_of(briefing))))
 
 
 def _pages_to_plan(sink: Sink, previous: Graph | None, graph: Graph) -> Callable[[str], bool]:
