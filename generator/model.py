@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import heapq
+import marshal
 import operator
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -435,8 +436,8 @@ def presences(
     present = []
     for actor_id in sorted(everyone):
         role, context = involved.get(actor_id, ""), tuple(sentences.get(actor_id, ()))
-        digest = hashlib.blake2b(repr((role, actor_id in referenced, context, said[actor_id]))
-                                 .encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+        digest = hashlib.blake2b(marshal.dumps((role, actor_id in referenced, context,
+                                                said[actor_id]), 2), digest_size=12).hexdigest()
         present.append(Presence(actor_id, role, actor_id in referenced, context, digest))
     return tuple(present)
 
