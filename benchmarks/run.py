@@ -30,9 +30,10 @@ its wall time. A busy machine inflates wall times far more than CPU times, so th
 flatness and markup ratios are judged on CPU time; absolute times and the build ratio (what a
 user waits for; the generator may use several processes) on wall time. A shared or throttled
 host can also run everything slower at the same load average, so the run times a fixed
-pure-Python loop at its start and its end (the speed reference), and adds up the CPU time
-the host gave to other guests meanwhile (steal, from /proc/stat): compare two runs' figures
-only beside these.
+pure-Python loop at its start and its end (the speed reference), times making page-sized
+files in its folder (the disk reference: a cold run makes one file per page), and adds up
+the CPU time the host gave to other guests meanwhile (steal, from /proc/stat): compare two
+runs' figures only beside these.
 
 Run it from the project root with the project's virtual environment:
 
@@ -890,6 +891,25 @@ def speed_reference() -> float:
     return best
 
 
+def disk_reference(folder: Path, files: int = 400) -> float:
+    """Microseconds to create, write and close one page-sized file in a new folder inside
+    `folder`, best of 2: how fast this disk makes files right now. A cold run creates one
+    file per page (1,600 at 1,000 briefings), and a shared disk has been seen to take from
+    50 microseconds to over a millisecond each within the same hour."""
+    page = b"x" * 28_000  # about the size of a generated briefing page
+    best = float("inf")
+    for attempt in range(2):
+        target = folder / f"disk-reference-{attempt}"
+        target.mkdir()
+        start = time.perf_counter()
+        for number in range(files):
+            with open(target / f"{number}.md", "xb") as handle:
+                handle.write(page)
+        best = min(best, time.perf_counter() - start)
+        shutil.rmtree(target)
+    return best / files * 1e6
+
+
 def stolen_seconds() -> float | None:
     """CPU time the hypervisor has given to other guests since boot (steal, /proc/stat), or
     None where the system does not say: time this machine's processes waited to run."""
@@ -1056,6 +1076,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     status = 0
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     speed_start = speed_reference()
+    disk_start = disk_reference(base)
     stolen_start = stolen_seconds()
     try:
         args.code = (Code.revision(args.rev, base / "code") if args.rev
@@ -1098,12 +1119,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         results.failures.append(f"stopped: {exc}")
         status = 1
     finally:
+        disk_end = disk_reference(base)
         if args.keep:
             print(f"temporary sites kept in {base}", file=sys.stderr)
         else:
             shutil.rmtree(base, ignore_errors=True)
     speed = f"{speed_start:.3f} s, {speed_reference():.3f} s"
     stolen_end = stolen_seconds()
+    speed += f"; making a page-sized file, start and end: {disk_start:.0f} us, {disk_end:.0f} us"
     if stolen_start is not None and stolen_end is not None:
         speed += (f"; CPU time taken by the host for other guests during the run (steal): "
                   f"{stolen_end - stolen_start:.0f} s")
