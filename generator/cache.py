@@ -330,7 +330,7 @@ def _save_rows(connection: sqlite3.Connection, cache: Cache, changed: dict[str, 
                            [(p,) for p in changed["pages"] if p not in cache.pages])
 
 
-def fingerprint(*parts: object) -> str:
+def fingerprint(*parts: Any) -> str:
     """A stable hash of plain values (strings, bytes, numbers, booleans, None, tuples, lists).
 
     Marshal version 2 writes each value by its type and content alone, never by object
