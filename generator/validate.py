@@ -296,7 +296,8 @@ class Checker:
                 return model.PartialDate(year, month, day)
             except ValueError:
                 pass
-        self.error(node, f"'{node.value}' is not a valid {expected} date{_date_hint(node.value)}")
+        hint = _date_hint(node.value, partial)
+        self.error(node, f"'{node.value}' is not a valid {expected} date{hint}")
         return None
 
     def url(self, node: Node, what: str) -> str | None:
@@ -328,16 +329,69 @@ class Checker:
         return value
 
 
-def _date_hint(value: str) -> str:
-    parts = value.strip().split("-")
-    if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[0]) == 4:
-        padded = f"{parts[0]}-{int(parts[1]):02d}-{int(parts[2]):02d}"
-        try:
-            dt.date.fromisoformat(padded)
-        except ValueError:
+_MONTH_NAMES = {name: number for number, names in enumerate((
+    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+    ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+    ("october", "oct"), ("november", "nov"), ("december", "dec")), 1) for name in names}
+_NUMERIC_DATE = re.compile(r"^(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})$")
+_WORDS_OF_DATE = re.compile(r"[a-z]+|\d+")
+_TIME_AFTER_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]\d{1,2}:\d{2}")
+
+
+def _date_hint(value: str, partial: bool) -> str:
+    """What to write instead of a date typed another way ('28 October 2024', '28/10/2024',
+    '2024-11-4', a time after the date), or nothing when the intended date is not clear."""
+    text = value.strip()
+    timed = _TIME_AFTER_DATE.match(text)
+    if timed:
+        return f"; write '{timed.group(1)}' (no time)"
+    month_only = _DATE.match(text)
+    if (month_only and month_only.group(2) and not month_only.group(3) and not partial
+            and 1 <= int(month_only.group(2)) <= 12):
+        return f"; write '{text}-DD' with the day"
+    numeric = _NUMERIC_DATE.match(text)
+    if numeric:
+        first, second, third = numeric.groups()
+        if len(first) == 4:
+            return _iso_hint(int(first), int(second), int(third))
+        if len(third) != 4:
             return ""
-        return f"; write '{padded}'"
+        year, a, b = int(third), int(first), int(second)
+        day_first, month_first = _iso(year, b, a), _iso(year, a, b)
+        if day_first and month_first and day_first != month_first:
+            return (f"; write '{day_first}' ({a} {_month(b)}) or '{month_first}' "
+                    f"({b} {_month(a)})")
+        return _iso_hint(year, b, a) if day_first else _iso_hint(year, a, b)
+    words = _WORDS_OF_DATE.findall(text.lower())
+    months = [_MONTH_NAMES[w] for w in words if w in _MONTH_NAMES]
+    numbers = [int(w) for w in words if w.isdigit()]
+    if len(months) != 1 or len(words) != len(months) + len(numbers):
+        return ""
+    years = [n for n in numbers if n >= 1000]
+    days = [n for n in numbers if n < 1000]
+    if len(years) == 1 and len(days) == 1:
+        return _iso_hint(years[0], months[0], days[0])
+    if len(years) == 1 and not days:
+        month = f"{years[0]:04d}-{months[0]:02d}"
+        return f"; write '{month}'" if partial else f"; write '{month}-DD' with the day"
     return ""
+
+
+def _iso(year: int, month: int, day: int) -> str:
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return ""
+
+
+def _iso_hint(year: int, month: int, day: int) -> str:
+    iso = _iso(year, month, day)
+    return f"; write '{iso}'" if iso else ""
+
+
+def _month(number: int) -> str:
+    return ("January", "February", "March", "April", "May", "June", "July", "August",
+            "September", "October", "November", "December")[number - 1]
 
 
 def _shape(node: Node) -> str:

@@ -37,7 +37,8 @@ CATALOGUE: dict[int, tuple[str, ...]] = {
     # YAML annotation files
     1: ("case:duplicate-key", "case:duplicate-actor-id"),
     2: ("case:norway-kind-off", "case:norway-status-no"),
-    3: ("case:date-month-13", "case:date-single-digit-day", "case:event-date-day-99"),
+    3: ("case:date-month-13", "case:date-single-digit-day", "case:event-date-day-99",
+        "case:date-typed-another-way"),
     4: ("case:number-octal-grade", "case:number-base60-date"),
     5: ("case:comment-truncates-quote",),
     6: ("case:unquoted-colon-in-text", "case:leading-star", "case:leading-bang",

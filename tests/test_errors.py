@@ -202,3 +202,37 @@ def test_case_files_are_well_formed() -> None:
         assert key not in names, f"{path.name} and {names[key]} have the same name"
         names[key] = path.name
     assert not list(CASES.glob("*.yml")), "case files end in .yaml"
+
+
+@pytest.mark.parametrize(("typed", "partial", "advice"), [
+    ("28 October 2024", False, "; write '2024-10-28'"),
+    ("October 28, 2024", False, "; write '2024-10-28'"),
+    ("Sept. 3 2024", False, "; write '2024-09-03'"),
+    ("2024/10/28", False, "; write '2024-10-28'"),
+    ("28.10.2024", False, "; write '2024-10-28'"),
+    ("10/28/2024", False, "; write '2024-10-28'"),
+    ("05/05/2024", False, "; write '2024-05-05'"),
+    ("03/10/2024", True, "; write '2024-10-03' (3 October) or '2024-03-10' (10 March)"),
+    ("2024-10-28T09:30:00Z", False, "; write '2024-10-28' (no time)"),
+    ("October 2024", True, "; write '2024-10'"),
+    ("October 2024", False, "; write '2024-10-DD' with the day"),
+    ("2024-10", False, "; write '2024-10-DD' with the day"),
+    # No advice where no date is clear: one that does not exist, or words besides a date.
+    ("31/02/2024", False, ""),
+    ("2024-13", False, ""),
+    ("13/13/2024", False, ""),
+    ("28 October", False, ""),
+    ("early October 2024", True, ""),
+    ("yesterday", False, ""),
+])
+def test_a_date_typed_another_way_gets_the_form_to_write(
+    typed: str, partial: bool, advice: str
+) -> None:
+    from generator.load import Scalar, SourceFile
+    from generator.validate import Checker
+
+    problems: list[Any] = []
+    checker = Checker(SourceFile("a.yaml", f"date: {typed}\n"), problems)
+    assert checker.date(Scalar(1, 7, 1, 7 + len(typed), typed), "date", partial=partial) is None
+    expected = "YYYY, YYYY-MM or YYYY-MM-DD" if partial else "YYYY-MM-DD"
+    assert [p.message for p in problems] == [f"'{typed}' is not a valid {expected} date{advice}"]
