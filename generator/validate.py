@@ -329,10 +329,11 @@ class Checker:
         return value
 
 
-_MONTH_NAMES = {name: number for number, names in enumerate((
-    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
-    ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
-    ("october", "oct"), ("november", "nov"), ("december", "dec")), 1) for name in names}
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+# Each month as a date in an article may spell it: in full, by three letters, and Sept.
+_MONTH_NAMES = {spelling: number for number, month in enumerate(_MONTHS, 1)
+                for spelling in (month.lower(), month[:3].lower())} | {"sept": 9}
 _NUMERIC_DATE = re.compile(r"^(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})$")
 _WORDS_OF_DATE = re.compile(r"[a-z]+|\d+")
 _TIME_AFTER_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]\d{1,2}:\d{2}")
@@ -344,7 +345,8 @@ def _date_hint(value: str, partial: bool) -> str:
     text = value.strip()
     timed = _TIME_AFTER_DATE.match(text)
     if timed:
-        return f"; write '{timed.group(1)}' (no time)"
+        day = _iso(*map(int, timed.group(1).split("-")))
+        return f"; write '{day}' (no time)" if day else ""
     month_only = _DATE.match(text)
     if (month_only and month_only.group(2) and not month_only.group(3) and not partial
             and 1 <= int(month_only.group(2)) <= 12):
@@ -359,8 +361,8 @@ def _date_hint(value: str, partial: bool) -> str:
         year, a, b = int(third), int(first), int(second)
         day_first, month_first = _iso(year, b, a), _iso(year, a, b)
         if day_first and month_first and day_first != month_first:
-            return (f"; write '{day_first}' ({a} {_month(b)}) or '{month_first}' "
-                    f"({b} {_month(a)})")
+            return (f"; write '{day_first}' ({a} {_MONTHS[b - 1]}) or '{month_first}' "
+                    f"({b} {_MONTHS[a - 1]})")
         return _iso_hint(year, b, a) if day_first else _iso_hint(year, a, b)
     words = _WORDS_OF_DATE.findall(text.lower())
     months = [_MONTH_NAMES[w] for w in words if w in _MONTH_NAMES]
@@ -387,11 +389,6 @@ def _iso(year: int, month: int, day: int) -> str:
 def _iso_hint(year: int, month: int, day: int) -> str:
     iso = _iso(year, month, day)
     return f"; write '{iso}'" if iso else ""
-
-
-def _month(number: int) -> str:
-    return ("January", "February", "March", "April", "May", "June", "July", "August",
-            "September", "October", "November", "December")[number - 1]
 
 
 def _shape(node: Node) -> str:

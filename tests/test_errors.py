@@ -219,6 +219,7 @@ def test_case_files_are_well_formed() -> None:
     ("2024-10", False, "; write '2024-10-DD' with the day"),
     # No advice where no date is clear: one that does not exist, or words besides a date.
     ("31/02/2024", False, ""),
+    ("2024-13-45T09:30", False, ""),
     ("2024-13", False, ""),
     ("13/13/2024", False, ""),
     ("28 October", False, ""),
