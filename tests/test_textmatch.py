@@ -1,4 +1,4 @@
-"""Finding mentions: the one regular expression of every name against a plain reference.
+"""Finding mentions, and folding the text they are found in, against plain references.
 
 Mentions are whole words, case-sensitive, the longest name where names overlap, scanned left
 to right (see CONTENT-FORMAT.md and README). The reference below does that by brute force;
@@ -7,10 +7,12 @@ Hypothesis looks for any names and text on which the two disagree.
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.textmatch import MentionFinder, article_text
+from generator.textmatch import MentionFinder, article_text, fold
 
 # Few letters, so names share beginnings and overlap often; punctuation and regex syntax,
 # so the expression must escape them.
@@ -62,3 +64,17 @@ def test_a_name_inside_a_longer_name_is_not_a_second_mention() -> None:
 
 def test_no_names_find_nothing() -> None:
     assert list(MentionFinder({}).find(article_text(["Anything at all."], [False]))) == []
+
+
+# What folding does to each of these characters; any other stays as it is.
+FOLDS = {"\u2019": "'", "\u201c": '"', "\u2014": "-", "\n": " ", "\t": " ", "\u00a0": " "}
+
+
+@settings(max_examples=400, derandomize=True, deadline=None)
+@given(text=st.text("ab. " + "".join(FOLDS), max_size=60))
+def test_folding_collapses_white_space_and_maps_each_character_back(text: str) -> None:
+    folded = fold(text)
+    assert folded.text == re.sub(" {2,}", " ", "".join(FOLDS.get(c, c) for c in text))
+    for offset, char in enumerate(folded.text):  # where quotes and mentions are reported
+        original = text[folded.original(offset)]
+        assert FOLDS.get(original, original) == char
