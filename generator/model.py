@@ -59,7 +59,9 @@ def record(*, order: bool = False, eq: bool = True) -> Callable[[type[_T]], type
     return wrap
 
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+_MONTHS = tuple(month[:3] for month in MONTHS)  # as dates are shown: 28 Oct 2024
 
 
 @dataclass(frozen=True)

@@ -329,10 +329,8 @@ class Checker:
         return value
 
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
 # Each month as a date in an article may spell it: in full, by three letters, and Sept.
-_MONTH_NAMES = {spelling: number for number, month in enumerate(_MONTHS, 1)
+_MONTH_NAMES = {spelling: number for number, month in enumerate(model.MONTHS, 1)
                 for spelling in (month.lower(), month[:3].lower())} | {"sept": 9}
 _NUMERIC_DATE = re.compile(r"^(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})$")
 _WORDS_OF_DATE = re.compile(r"[a-z]+|\d+")
@@ -361,8 +359,8 @@ def _date_hint(value: str, partial: bool) -> str:
         year, a, b = int(third), int(first), int(second)
         day_first, month_first = _iso(year, b, a), _iso(year, a, b)
         if day_first and month_first and day_first != month_first:
-            return (f"; write '{day_first}' ({a} {_MONTHS[b - 1]}) or '{month_first}' "
-                    f"({b} {_MONTHS[a - 1]})")
+            return (f"; write '{day_first}' ({a} {model.MONTHS[b - 1]}) or '{month_first}' "
+                    f"({b} {model.MONTHS[a - 1]})")
         return _iso_hint(year, b, a) if day_first else _iso_hint(year, a, b)
     words = _WORDS_OF_DATE.findall(text.lower())
     months = [_MONTH_NAMES[w] for w in words if w in _MONTH_NAMES]
