@@ -24,7 +24,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import generator
 
@@ -72,9 +72,9 @@ def compiled_templates(root: Path) -> Path | None:
     return folder
 
 
-@dataclass(frozen=True, slots=True)
-class Stamp:
-    """A file's identity on disk and the hash of its content."""
+class Stamp(NamedTuple):
+    """A file's identity on disk and the hash of its content (a tuple: one is made for
+    every file at the start of each run, three times as fast as a frozen dataclass)."""
 
     size: int
     mtime_ns: int

@@ -62,7 +62,7 @@ class Settings:
             return path.as_posix()
 
 
-class _IgnoreTags(yaml.SafeLoader):
+class _IgnoreTags(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """Reads mkdocs.yml for a few settings, skipping the Python tags some themes use."""
 
 
