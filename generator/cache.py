@@ -136,6 +136,19 @@ class Cache:
         """Whether anything is recorded for `name`, under any key."""
         return name in self._results or name in self._pickled
 
+    def holds(self, name: str, key: str) -> bool:
+        """Whether the result recorded for `name` is the one for `key` (nothing unpickled)."""
+        found = self._results.get(name) or self._pickled.get(name)
+        return found is not None and found[0] == key
+
+    def recorded(self, name: str) -> tuple[str, Any] | None:
+        """The key and result recorded for `name`, whatever the key, or None."""
+        found = self._results.get(name)
+        if found is None and name in self._pickled:
+            self.result(name, self._pickled[name][0])
+            found = self._results.get(name)
+        return found
+
     def record_stamp(self, path: str, stamp: Stamp) -> None:
         """Remember a file's stamp, taken by another process that read the file."""
         if self.stamps.get(path) != stamp:
@@ -186,15 +199,14 @@ class Cache:
         """Remember the checked actor registry of actors.yaml with hash `key`."""
         self.record(_ACTORS, key, result)
 
-    def graph(self, folder: Path, state: str) -> dict[str, tuple[str, tuple[str, ...]]] | None:
+    def graph(self, folder: Path, state: str) -> dict[str, Any] | None:
         """For the last successful write into `folder` with the same actor registry and
-        templates (`state`): each briefing's key and the pages that show it; else None."""
-        found: dict[str, tuple[str, tuple[str, ...]]] | None = self.result(
-            f"\0graph {folder}", state)
+        templates (`state`): what it made of each briefing (its key, the pages that show
+        it, ...) by slug; else None."""
+        found: dict[str, Any] | None = self.result(f"\0graph {folder}", state)
         return found
 
-    def record_graph(self, folder: Path, state: str,
-                     graph: dict[str, tuple[str, tuple[str, ...]]]) -> None:
+    def record_graph(self, folder: Path, state: str, graph: dict[str, Any]) -> None:
         """Remember what a successful write into `folder` was made from."""
         self.record(f"\0graph {folder}", state, graph)
 

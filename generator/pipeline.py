@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 import jinja2
 import yaml
@@ -112,7 +112,18 @@ class Report(write.WriteReport):
     newest: dt.date | None = None
 
 
-Graph = dict[str, tuple[str, tuple[str, ...]]]  # slug: (the briefing's key, pages showing it)
+class Shown(NamedTuple):
+    """What the last run made of one briefing: the key it was checked under, the pages that
+    show it (the quotes page too while its quotes are among the latest), its warnings and
+    its date."""
+
+    key: str
+    pages: tuple[str, ...]
+    problems: tuple[Problem, ...]
+    date: dt.date
+
+
+Graph = dict[str, Shown]  # by slug
 
 
 class Sink(Protocol):
@@ -289,8 +300,7 @@ def _generate(settings: Settings, store: Cache, target: Path, progress: Progress
                     sorted(produced.problems + written.problems))
     if any(p.is_error for p in report.problems):
         raise ContentError(report.problems)
-    briefings = produced.site.briefings
-    report.newest = briefings[0].date if briefings else None
+    report.newest = produced.newest
     for path, page_fingerprint in sink.fingerprints.items():
         store.record_page(target, path, page_fingerprint)
     store.forget_pages(target, {*sink.fingerprints, *sink.kept})
@@ -323,10 +333,11 @@ class _Checked:
 class _Produced:
     """The checked site, its problems, and what its pages were made from."""
 
-    site: Site
+    site: Site  # on an edit rendered from part of the site, that part
     problems: list[Problem]
     state: str  # the actor registry and templates the pages were made with
     graph: Graph
+    newest: dt.date | None  # the date of the newest briefing
 
 
 def _produce(
@@ -336,8 +347,9 @@ def _produce(
 
     Briefings are checked in worker processes, each rendering its briefing's page as soon as
     it is verified: the article is never held beyond that. The other pages are rendered from
-    the site, which holds every briefing without its article. Raises ContentError (having
-    sent nothing further to the sink) when the content has errors.
+    the site, which holds every briefing without its article; after an edit that shows on no
+    index page, only the pages it changed are, from the briefings they show. Raises
+    ContentError (having sent nothing further to the sink) when the content has errors.
     """
     found = load.discover(settings.seeds, settings.root)
     problems = list(found.problems)
@@ -358,11 +370,22 @@ def _produce(
     graph: Graph = {}
     briefings: list[Briefing] = []
     todo: list[tuple[load.BriefingEntry, str | None]] = []
+    # Checked and shown as in the last run, their pages as written: each is unpickled only
+    # when the pages to render draw on it (an edit of a few briefings may need few of them).
+    standing: dict[str, str] = {}
     for entry in found.briefings:
         if not store.has_result(entry.slug):
             todo.append((entry, None))  # its files are hashed where they are read
             continue
         key = _briefing_key(store, registry_key, entry)
+        before = _as_before(previous, entry.slug, key)
+        if (before is not None and renders and sink is not None and store.holds(entry.slug, key)
+                and sink.written(components.briefing_page(entry.slug))):
+            sink.keep(components.briefing_page(entry.slug))
+            problems.extend(before.problems)
+            graph[entry.slug] = before
+            standing[entry.slug] = key
+            continue
         cached = store.result(entry.slug, key)
         if cached is None:
             todo.append((entry, key))
@@ -372,15 +395,17 @@ def _produce(
             page = components.briefing_page(entry.slug)
             # Written from this very briefing, actor registry and templates: it stands as it
             # is unless it was touched. Otherwise its fingerprint says (an actor's title, say).
-            if not (sink.written(page) if _as_before(previous, entry.slug, key) else
-                    sink.current(page, render.briefing_fingerprint(salt, briefing, key, actors))):
+            if not sink.current(page, render.briefing_fingerprint(salt, briefing, key, actors)):
                 todo.append((entry, key))  # the page must be rendered again: read the article
                 continue
             sink.keep(page)
         problems.extend(briefing_problems)
         if briefing is not None:
             briefings.append(briefing)
-            _add_to_graph(graph, previous, briefing, key)
+            _add_to_graph(graph, previous, briefing, key, briefing_problems)
+    # What the last run checked of the briefings checked again, for telling what changed.
+    earlier = ({entry.slug: store.recorded(entry.slug) for entry, _ in todo}
+               if previous is not None and len(todo) <= PARTIAL_UP_TO else {})
     finder = MentionFinder(registry.names, few=len(todo) <= FEW)
     if renderer is not None:
         renderer.compile_all()
@@ -401,6 +426,7 @@ def _produce(
         return checked
 
     template_problems: set[Problem] = set()  # one template error fails every page: say it once
+    edited: list[Briefing] = []
     for checked in _map(job, len(todo), "checked", progress):
         if checked.template_problem is not None:
             template_problems.add(checked.template_problem)
@@ -411,8 +437,8 @@ def _produce(
         store.record(checked.slug, checked.key, result, checked.result)
         problems.extend(briefing_problems)
         if briefing is not None:
-            briefings.append(briefing)
-            _add_to_graph(graph, previous, briefing, checked.key)
+            edited.append(briefing)
+            _add_to_graph(graph, previous, briefing, checked.key, briefing_problems)
         if checked.page is not None and sink is not None:
             path, page_fingerprint, sha, prepared = checked.page
             sink.add(path, page_fingerprint, sha, prepared)
@@ -420,10 +446,33 @@ def _produce(
     problems = sorted(problems + list(template_problems))
     if any(p.is_error for p in problems):
         raise ContentError(problems)
-    site = build_site(actors, briefings)
+
+    def everything() -> list[Briefing]:
+        standing_ones = [store.result(slug, key)[0] for slug, key in standing.items()]
+        return briefings + edited + standing_ones
+
     if sink is None or renderer is None:
-        return _Produced(site, problems, state, graph)
-    plans = render.plan_site(site, renderer, salt, _pages_to_plan(sink, previous, graph))
+        site = build_site(actors, everything())
+        return _Produced(site, problems, state, graph, _newest(site))
+    plans: list[render.PagePlan] | None = None
+    edit = _edit_pages(sink, actors, previous, graph, edited, earlier) \
+        if previous is not None and not briefings and not template_problems else None
+    if edit is not None:  # only the pages the edit changed, from the briefings they show
+        changed, kept = edit
+        part = [store.result(slug, key)[0] for slug, key in standing.items()
+                if not changed.isdisjoint(graph[slug].pages)]
+        site = build_site(actors, edited + part)
+        plans = render.plan_site(site, renderer, salt, changed.__contains__,
+                                 _Whole(lambda: build_site(actors, everything())))
+        if {plan.path for plan in plans} == changed:
+            for page in kept:
+                sink.keep(page)
+        else:  # not expected: every page the edit can have changed is looked at instead
+            plans = None
+    if plans is None:  # from the whole site
+        site = build_site(actors, everything())
+        _mark_latest_quoted(graph, site)
+        plans = render.plan_site(site, renderer, salt, _pages_to_plan(sink, previous, graph))
 
     def render_job(i: int) -> tuple[str, str, str, Any] | Problem:
         """A page rendered and prepared by the sink (None when it is there as it would be
@@ -457,18 +506,85 @@ def _produce(
     progress("rendered", count, count)
     if template_problems:
         raise ContentError(sorted(problems + list(template_problems)))
-    return _Produced(site, problems, state, graph)
+    newest = max(shown.date for shown in graph.values()) if graph else None
+    return _Produced(site, problems, state, graph, newest)
 
 
-def _as_before(previous: Graph | None, slug: str, key: str) -> tuple[str, tuple[str, ...]] | None:
+class _Whole:
+    """What templates see as `site` on pages rendered from part of the site: the whole
+    site, built the first time a template looks at it (the shipped templates never do)."""
+
+    def __init__(self, build: Callable[[], Site]) -> None:
+        self._build = build
+        self._site: Site | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._site is None:
+            self._site = self._build()
+        return getattr(self._site, name)
+
+
+def _newest(site: Site) -> dt.date | None:
+    return site.briefings[0].date if site.briefings else None
+
+
+def _edit_pages(sink: Sink, actors: dict[str, Any], previous: Graph, graph: Graph,
+                edited: list[Briefing], earlier: dict[str, Any]
+                ) -> tuple[set[str], set[str]] | None:
+    """The pages an edit of a few briefings changed, and the pages it left as they are
+    (but the briefings' own), when it changed no index page and every page it left stands
+    as written; otherwise None.
+
+    The index pages are unchanged while no briefing was added or removed and none shows
+    differently on them (render.index_view); any other page changed only if an edited
+    briefing's part of it did (render.shown_on).
+    """
+    if not edited or previous.keys() != graph.keys():
+        return None
+    changed: set[str] = set()
+    for briefing in edited:
+        recorded = earlier.get(briefing.slug)
+        before = previous[briefing.slug]
+        if recorded is None or recorded[0] != before.key or recorded[1][0] is None:
+            return None  # what the last run showed of it is not known any more
+        old: Briefing = recorded[1][0]
+        latest = render.QUOTES in before.pages
+        if render.index_view(old, latest) != render.index_view(briefing, latest):
+            return None
+        was, now = render.shown_on(old), render.shown_on(briefing)
+        changed.update(page for page in was.keys() | now.keys() if was.get(page) != now.get(page))
+        if latest:  # still among the latest: its date and number of quotes are as they were
+            graph[briefing.slug] = graph[briefing.slug]._replace(
+                pages=(*graph[briefing.slug].pages, render.QUOTES))
+    pages = {*render.INDEX_PAGES, *map(components.actor_page, actors)}
+    for shown in graph.values():
+        pages.update(shown.pages)
+    kept = pages - changed - {components.briefing_page(slug) for slug in graph}
+    if not all(sink.written(page) for page in kept):
+        return None  # a page was touched on disk: every page is looked at
+    return changed, kept
+
+
+def _mark_latest_quoted(graph: Graph, site: Site) -> None:
+    """Record the quotes page among the pages of the briefings it lists the latest quotes of."""
+    latest = render.latest_quoted(site)
+    for slug, shown in graph.items():
+        if (render.QUOTES in shown.pages) != (slug in latest):
+            pages = tuple(p for p in shown.pages if p != render.QUOTES)
+            graph[slug] = shown._replace(pages=(*pages, render.QUOTES) if slug in latest
+                                         else pages)
+
+
+def _as_before(previous: Graph | None, slug: str, key: str) -> Shown | None:
     """What the last run's graph says of a briefing, if it was made from the same key."""
     earlier = previous.get(slug) if previous is not None else None
-    return earlier if earlier is not None and earlier[0] == key else None
+    return earlier if earlier is not None and earlier.key == key else None
 
 
-def _add_to_graph(graph: Graph, previous: Graph | None, briefing: Briefing, key: str) -> None:
-    graph[briefing.slug] = _as_before(previous, briefing.slug, key) or (
-        key, tuple(map(sys.intern, render.pages_of(briefing))))
+def _add_to_graph(graph: Graph, previous: Graph | None, briefing: Briefing, key: str,
+                  problems: list[Problem]) -> None:
+    graph[briefing.slug] = _as_before(previous, briefing.slug, key) or Shown(
+        key, tuple(map(sys.intern, render.pages_of(briefing))), tuple(problems), briefing.date)
 
 
 def _pages_to_plan(sink: Sink, previous: Graph | None, graph: Graph) -> Callable[[str], bool]:
@@ -572,6 +688,7 @@ def _check_briefing(
 
 PARALLEL_FROM = 150  # below this many items, starting a second process costs more than it saves
 FEW = 4  # checking at most this many briefings, mentions are found without the full expression
+PARTIAL_UP_TO = 16  # briefings checked again: above this, every page an edit touches is looked at
 RENDER_WORKERS_UP_TO = 2_500  # briefings: on larger sites the index pages render in one process
 _JOB: Callable[[int], Any] | None = None
 

@@ -216,13 +216,68 @@ def _relation(ref: model.RelationRef) -> tuple[object, ...]:
     return (r.source, r.type, r.target, r.note, tuple(_head(b) for b in ref.briefings))
 
 
+def shown_on(briefing: model.Briefing) -> dict[str, tuple[object, ...]]:
+    """What each page in `pages_of(briefing)` but its own shows of the briefing.
+
+    Each page's fingerprint is made of these parts, one from each briefing it shows (with
+    what they are ordered by), and of the actor registry: while a briefing's part for a page
+    is the same, its edit cannot change that page. A part may hold more than the page shows.
+    """
+    head = _head(briefing)
+    present = tuple(p.actor for p in briefing.presences)  # who is counted as appearing with whom
+    parts: dict[str, tuple[object, ...]] = {}
+    for presence in briefing.presences:
+        related = tuple(r for r in briefing.relations
+                        if presence.actor in (r.source, r.target))
+        parts[actor_page(presence.actor)] = (head, presence, related, present)
+    for tag in briefing.tags:
+        parts[tag_page(tag)] = _row(briefing)
+    for year in sorted({e.date.year for e in briefing.events}):
+        parts[timeline_page(year)] = tuple(
+            (i, _event(model.EventRef(briefing, e)))
+            for i, e in enumerate(briefing.events) if e.date.year == year)
+    if briefing.quotes:
+        parts[quotes_page(briefing.date.year)] = _quotes_of(briefing)
+    return parts
+
+
+def index_view(briefing: model.Briefing, in_latest_quotes: bool) -> tuple[object, ...]:
+    """Everything an index page can show of a briefing, or count of it: its card (the home
+    page's latest, the briefings list, the tags' counts), who it quotes (the actors' quote
+    counts), its events, its relations with their notes (the network), and its quotes when
+    they are among the latest on the quotes page. While this is the same, and no briefing
+    is added or removed, no index page changes."""
+    return (
+        _card(briefing),
+        tuple(q.speaker for q in briefing.quotes),
+        tuple(_event(model.EventRef(briefing, e)) for e in briefing.events),
+        tuple((r.source, r.type, r.target, r.note) for r in briefing.relations),
+        _quotes_of(briefing) if in_latest_quotes else (),
+    )
+
+
+def _quotes_of(briefing: model.Briefing) -> tuple[tuple[object, ...], ...]:
+    return tuple(_quote(model.QuoteRef(briefing, q)) for q in briefing.quotes)
+
+
+def latest_quoted(site: model.Site) -> set[str]:
+    """The briefings whose quotes the quotes page lists among the latest."""
+    return {ref.briefing.slug for ref in site.quotes[:RECENT]}
+
+
 def plan_site(
     site: model.Site, renderer: Renderer, salt: str,
     wanted: Callable[[str], bool] = lambda path: True,
+    whole: Any = None,
 ) -> list[PagePlan]:
     """The pages of the site but the briefings' own that `wanted` asks for, in a stable order,
-    with their fingerprints; the work of a page not wanted is skipped."""
+    with their fingerprints; the work of a page not wanted is skipped.
+
+    `site` may hold only the briefings that the wanted pages show: `whole`, then, is what
+    templates see as `site` (the whole site, built only if a template looks at it).
+    """
     actors = site.actors
+    seen_as = site if whole is None else whole
     plans: list[PagePlan] = []
 
     def plan(path: str, key: Callable[[], tuple[object, ...]], template: str,
@@ -232,7 +287,7 @@ def plan_site(
 
         def render() -> str:
             computed = {k: v() if callable(v) else v for k, v in values.items()}
-            return renderer.render(template, path, actors, site=site, **computed)
+            return renderer.render(template, path, actors, site=seen_as, **computed)
 
         plans.append(PagePlan(path, salt, key, render))
 

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import pipeline, write
+from generator import pipeline, render, write
 from tests.conftest import copy_site, corpus_maker, tree_snapshot
 
 SLUG = "2024-10-28-north-korean-troops-kursk"
@@ -291,3 +291,106 @@ def test_each_kind_of_edit_on_a_larger_site_gives_the_pages_of_a_run_from_scratc
         written = generate(root)
         assert written, f"{name}: nothing was rewritten"
         assert tree_snapshot(root / "docs") == from_scratch(root, tmp_path), name
+
+
+# --- an edit that changes no index page renders only the pages it changed -------------------
+
+def _with_claimant(root: Path) -> Path:
+    """The oldest annotation with a claim made by an actor."""
+    return next(path for path in sorted((root / ARTICLES).glob("*.yaml"))
+                if any(c.get("by") for c in yaml.safe_load(path.read_text("utf-8"))
+                       .get("claims") or []))
+
+
+def _claim_status(data: dict[str, Any]) -> None:
+    claim = next(c for c in data["claims"] if c.get("by"))
+    claim["status"] = "denied" if claim["status"] != "denied" else "disputed"
+
+
+def _first_event_text(data: dict[str, Any]) -> None:
+    data["events"][0]["text"] = "An event told another way"
+
+
+def _first_relation_note(data: dict[str, Any]) -> None:
+    data["relations"][0]["note"] = "A note written in an edit"
+
+
+# (what is edited, the edit, whether it leaves every index page as it is)
+EDIT_PATHS: list[tuple[str, Callable[[Path], None], bool]] = [
+    ("an old quote's context", lambda root: _rewrite(_annotation(root, 0, "quotes"),
+                                                     _first_quote_context), True),
+    ("a claim's status", lambda root: _rewrite(_with_claimant(root), _claim_status), True),
+    ("a role", lambda root: _rewrite(_annotation(root, 2, "actors"), _new_role), True),
+    ("the same quote again", lambda root: _rewrite(
+        _annotation(root, 0, "quotes"), lambda data: data["quotes"][0].__setitem__(
+            "context", "Edited again")), True),
+    ("a latest quote's context", lambda root: _rewrite(_annotation(root, -1, "quotes"),
+                                                       _first_quote_context), False),
+    ("a summary", lambda root: _rewrite(_annotation(root, 3), _set("summary", "Edited.")),
+     False),
+    ("an event", lambda root: _rewrite(_annotation(root, 4, "events"), _first_event_text),
+     False),
+    ("a relation's note", lambda root: _rewrite(_annotation(root, 5, "relations"),
+                                                _first_relation_note), False),
+]
+
+
+def test_an_edit_that_changes_no_index_page_renders_only_the_pages_it_changed(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    """An edit that shows on no index page (no briefing added or removed, the same cards,
+    counts, events, relations and latest quotes) renders only the pages whose part from the
+    edited briefing changed, from the briefings those pages show; any other edit looks at the
+    index pages too. Either way the pages are those of a run from scratch."""
+    corpus = tmp_path / "corpus"
+    corpus_maker().make_corpus(corpus, briefings=40, seed=7)
+    root = copy_site(tmp_path / "root", corpus / "seeds")
+    generate(root)
+    for name, edit, index_pages_stand in EDIT_PATHS:
+        edit(root)
+        stages: dict[str, int] = {}
+
+        def progress(stage: str, done: int, total: int, stages: dict[str, int] = stages) -> None:
+            stages[stage] = total
+
+        report = pipeline.generate(pipeline.read_settings(root), progress=progress)
+        written = [page for page in report.written if not page.startswith("briefings/")]
+        assert stages["checked"] == 1, name
+        if index_pages_stand:  # the pages planned are exactly those rewritten
+            assert stages.get("planned", 0) == len(written), (name, written)
+            assert not set(written) & set(render.INDEX_PAGES), name
+        else:
+            assert stages["planned"] >= len(render.INDEX_PAGES), name
+        assert tree_snapshot(root / "docs") == from_scratch(root, tmp_path), name
+
+
+def test_a_page_touched_on_disk_is_rendered_again_after_an_edit_elsewhere(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus_maker().make_corpus(corpus, briefings=40, seed=7)
+    root = copy_site(tmp_path / "root", corpus / "seeds")
+    generate(root)
+    (root / "docs" / render.TAGS).unlink()
+    _rewrite(_annotation(root, 0, "quotes"), _first_quote_context)
+    assert render.TAGS in generate(root)
+    assert tree_snapshot(root / "docs") == from_scratch(root, tmp_path)
+
+
+def test_a_template_that_looks_at_the_whole_site_sees_all_of_it_after_an_edit(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    """An actor page rendered after an edit is made from the briefings it shows, but its
+    template still sees the whole site as `site`."""
+    corpus = tmp_path / "corpus"
+    corpus_maker().make_corpus(corpus, briefings=40, seed=7)
+    root = copy_site(tmp_path / "root", corpus / "seeds")
+    template = root / "templates/actor.md.j2"
+    template.write_text(template.read_text("utf-8") +
+                        "\n{{ site.briefings|length }} briefings on this site\n", "utf-8")
+    generate(root)
+    _rewrite(_annotation(root, 0, "quotes"), _first_quote_context)
+    written = [page for page in generate(root) if page.startswith("actors/")]
+    assert written
+    assert "40 briefings on this site" in (root / "docs" / written[0]).read_text("utf-8")
+    assert tree_snapshot(root / "docs") == from_scratch(root, tmp_path)
