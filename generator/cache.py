@@ -108,7 +108,7 @@ class Cache:
         """Whether anything is new since loading, and so worth saving."""
         return any(self._changed.values())
 
-    def file_hash(self, path: Path) -> str | None:
+    def file_hash(self, path: Path | str) -> str | None:
         """The sha256 of a file, reusing the recorded one while the file is untouched."""
         key = str(path)
         try:
@@ -121,7 +121,7 @@ class Cache:
         ):
             return old.sha256
         try:
-            data = path.read_bytes()
+            data = Path(key).read_bytes()
         except OSError:
             return None
         if self.contents is not None:

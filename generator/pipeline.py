@@ -279,7 +279,8 @@ def generate(
             if owned:
                 save_cache(settings.root, store)
         report.problems = sorted(recovered + report.problems)
-        files = [*write.read_manifest(target), write.MANIFEST]
+        pages = report.pages if report.pages is not None else write.read_manifest(target)
+        files = [*pages, write.MANIFEST]
         outputs = output_stats(target, files)
         if outputs is not None:
             save_summary(settings.root, Summary(signature, str(target), outputs,
@@ -297,7 +298,7 @@ def _generate(settings: Settings, store: Cache, target: Path, progress: Progress
         raise
     written = sink.update.commit(unchanged=sink.kept)
     report = Report(written.written, written.unchanged + len(sink.kept), written.removed,
-                    sorted(produced.problems + written.problems))
+                    sorted(produced.problems + written.problems), written.pages)
     if any(p.is_error for p in report.problems):
         raise ContentError(report.problems)
     report.newest = produced.newest
@@ -622,8 +623,8 @@ def _registry_key(registry: validate.Registry) -> str:
 
 def _briefing_key(store: Cache, registry_key: str, entry: load.BriefingEntry) -> str:
     """What a briefing's check depends on: its files' content and the actor registry."""
-    return fingerprint(registry_key, store.file_hash(entry.annotation),
-                       store.file_hash(entry.article) if entry.article else None)
+    return fingerprint(registry_key, store.file_hash(entry.annotation_file),
+                       store.file_hash(entry.article_file) if entry.article_file else None)
 
 
 def _encoded(path: str, page_fingerprint: str, text: str) -> tuple[str, str, bytes, str]:

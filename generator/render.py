@@ -281,8 +281,9 @@ def plan_site(
     plans: list[PagePlan] = []
 
     def plan(path: str, key: Callable[[], tuple[object, ...]], template: str,
-             **values: Any) -> None:
-        if not wanted(path):
+             asked: bool = False, **values: Any) -> None:
+        """Plan the page if it is wanted (`asked`: `wanted` said so already)."""
+        if not asked and not wanted(path):
             return
 
         def render() -> str:
@@ -316,13 +317,15 @@ def plan_site(
 
     for actor in actors.values():
         page = actor_page(actor.id)
+        if not wanted(page):  # most of them, after an edit: skip the work below
+            continue
         appearances = site.appearances.get(actor.id, ())
         quotes = site.quotes_by_actor.get(actor.id, ())
         claims = site.claims_by_actor.get(actor.id, ())
         co_actors = cache(partial(model.co_actors, site, actor.id))  # for the key and the page
         relations = [*outgoing.get(actor.id, ()), *incoming.get(actor.id, ())]
         plan(
-            page, partial(actor_key, actor, co_actors), "actor.md.j2",
+            page, partial(actor_key, actor, co_actors), "actor.md.j2", asked=True,
             actor=actor,
             quotes=quotes,
             claims=claims,

@@ -43,6 +43,7 @@ class WriteReport:
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    pages: list[str] | None = None  # every page the manifest lists after the write, if known
 
 
 def _sha(data: bytes) -> str:
@@ -332,6 +333,7 @@ class Update:
         for rel in kept:
             final[rel] = self.manifest.get(rel) or [_sha((self.docs / rel).read_bytes())]
         if not self.changes and not stale and final == self.manifest:
+            report.pages = list(final)
             return report
         try:
             _make_folder(str(self._staging), self._made)
@@ -351,6 +353,7 @@ class Update:
             return report
         report.written.extend(self.changes)
         report.removed.extend(stale)
+        report.pages = list(final)
         return report
 
     def abort(self) -> None:
