@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import sys
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -231,7 +232,9 @@ class Checker:
                 self.error(node, f"{what} '{value}' is a reserved device name on Windows, where "
                                  f"no file can be called {value}.md; add a word to it")
                 return None
-            return value
+            # One string for each id, tag or type: a briefing names its actors many times
+            # over, and pickled, as it is for the cache, each is then written and read once.
+            return sys.intern(value)
         suggestion = slugify(value)
         if sum(c.isalnum() for c in suggestion) < sum(c.isalnum() for c in value):
             suggestion = ""  # lossy ('ال-أسد' gives 'l-sd'): let the analyst choose
@@ -258,7 +261,7 @@ class Checker:
             self.error(node, f"{what} must be one of {'|'.join(choices)}, got {_shape(node)}")
             return None
         if node.value in choices:
-            return node.value
+            return choices[choices.index(node.value)]  # the constant itself: one string
         word = node.value.strip().lower()
         guess = [SYNONYMS[word]] if SYNONYMS.get(word) in choices else \
             difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
