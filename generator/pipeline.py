@@ -114,13 +114,15 @@ class Report(write.WriteReport):
 
 class Shown(NamedTuple):
     """What the last run made of one briefing: the key it was checked under, the pages that
-    show it (the quotes page too while its quotes are among the latest), its warnings and
-    its date."""
+    show it (the quotes page too while its quotes are among the latest), its warnings, its
+    date, and what the years of the timeline and quotes pages count of it."""
 
     key: str
     pages: tuple[str, ...]
     problems: tuple[Problem, ...]
     date: dt.date
+    quotes: int
+    event_years: tuple[int, ...]
 
 
 Graph = dict[str, Shown]  # by slug
@@ -462,9 +464,12 @@ def _produce(
         changed, kept = edit
         part = [store.result(slug, key)[0] for slug, key in standing.items()
                 if not changed.isdisjoint(graph[slug].pages)]
-        site = build_site(actors, edited + part)
+        site = build_site(actors, edited + part)  # the quotes page's latest among them
+        counts = render.count_by_year(
+            (year for shown in graph.values() for year in shown.event_years),
+            (shown.date.year for shown in graph.values() for _ in range(shown.quotes)))
         plans = render.plan_site(site, renderer, salt, changed.__contains__,
-                                 _Whole(lambda: build_site(actors, everything())))
+                                 _Whole(lambda: build_site(actors, everything())), counts)
         if {plan.path for plan in plans} == changed:
             for page in kept:
                 sink.keep(page)
@@ -537,8 +542,9 @@ def _edit_pages(sink: Sink, actors: dict[str, Any], previous: Graph, graph: Grap
     as written; otherwise None.
 
     The index pages are unchanged while no briefing was added or removed and none shows
-    differently on them (render.index_view); any other page changed only if an edited
-    briefing's part of it did (render.shown_on).
+    differently on them (render.index_view), but the quotes page, which changes with the
+    quotes among its latest; any other page changed only if an edited briefing's part of it
+    did (render.shown_on).
     """
     if not edited or previous.keys() != graph.keys():
         return None
@@ -549,14 +555,16 @@ def _edit_pages(sink: Sink, actors: dict[str, Any], previous: Graph, graph: Grap
         if recorded is None or recorded[0] != before.key or recorded[1][0] is None:
             return None  # what the last run showed of it is not known any more
         old: Briefing = recorded[1][0]
-        latest = render.QUOTES in before.pages
-        if render.index_view(old, latest) != render.index_view(briefing, latest):
+        if render.index_view(old, False) != render.index_view(briefing, False):
             return None
         was, now = render.shown_on(old), render.shown_on(briefing)
         changed.update(page for page in was.keys() | now.keys() if was.get(page) != now.get(page))
-        if latest:  # still among the latest: its date and number of quotes are as they were
+        if render.QUOTES in before.pages:  # still among the latest: its date and number of
+            # quotes are as they were; the quotes page changes with what they say
             graph[briefing.slug] = graph[briefing.slug]._replace(
                 pages=(*graph[briefing.slug].pages, render.QUOTES))
+            if render.index_view(old, True) != render.index_view(briefing, True):
+                changed.add(render.QUOTES)
     pages = {*render.INDEX_PAGES, *map(components.actor_page, actors)}
     for shown in graph.values():
         pages.update(shown.pages)
@@ -585,7 +593,8 @@ def _as_before(previous: Graph | None, slug: str, key: str) -> Shown | None:
 def _add_to_graph(graph: Graph, previous: Graph | None, briefing: Briefing, key: str,
                   problems: list[Problem]) -> None:
     graph[briefing.slug] = _as_before(previous, briefing.slug, key) or Shown(
-        key, tuple(map(sys.intern, render.pages_of(briefing))), tuple(problems), briefing.date)
+        key, tuple(map(sys.intern, render.pages_of(briefing))), tuple(problems), briefing.date,
+        len(briefing.quotes), tuple(event.date.year for event in briefing.events))
 
 
 def _pages_to_plan(sink: Sink, previous: Graph | None, graph: Graph) -> Callable[[str], bool]:

@@ -8,6 +8,7 @@ link: the analyst's words always show as written.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, partial
@@ -265,16 +266,28 @@ def latest_quoted(site: model.Site) -> set[str]:
     return {ref.briefing.slug for ref in site.quotes[:RECENT]}
 
 
+YearCounts = tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]
+
+
+def count_by_year(event_years: Iterable[int], quote_years: Iterable[int]) -> YearCounts:
+    """How many events and how many quotes each year has, as the timeline and quotes pages
+    list them: (year, count), by year."""
+    return (tuple(sorted(Counter(event_years).items())),
+            tuple(sorted(Counter(quote_years).items())))
+
+
 def plan_site(
     site: model.Site, renderer: Renderer, salt: str,
     wanted: Callable[[str], bool] = lambda path: True,
     whole: Any = None,
+    by_year: YearCounts | None = None,
 ) -> list[PagePlan]:
     """The pages of the site but the briefings' own that `wanted` asks for, in a stable order,
     with their fingerprints; the work of a page not wanted is skipped.
 
     `site` may hold only the briefings that the wanted pages show: `whole`, then, is what
-    templates see as `site` (the whole site, built only if a template looks at it).
+    templates see as `site` (the whole site, built only if a template looks at it), and
+    `by_year` the events and quotes of each year in the whole site.
     """
     actors = site.actors
     seen_as = site if whole is None else whole
@@ -371,10 +384,8 @@ def plan_site(
     )
     plan(TAGS, lambda: tuple((tag, len(tagged)) for tag, tagged in site.tags.items()),
          "tags.md.j2")
-    year_counts = (
-        tuple((year, len(events)) for year, events in sorted(events_by_year.items())),
-        tuple((year, len(quotes)) for year, quotes in sorted(quotes_by_year.items())),
-    )
+    year_counts = by_year or count_by_year((r.event.date.year for r in site.events),
+                                          (r.briefing.date.year for r in site.quotes))
     recent_events = site.events[-RECENT:]
     plan(
         TIMELINE,
