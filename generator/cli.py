@@ -46,8 +46,8 @@ class Progress:
     """Progress on long runs: a bar on a terminal, a line per stage otherwise, or nothing."""
 
     LABELS: ClassVar[dict[str, str]] = {
-        "checked": "checked briefings", "planned": "planned pages", "rendered": "rendered pages",
-        "written": "written pages"}
+        "checked": "checked briefings", "paged": "briefing pages", "planned": "planned pages",
+        "rendered": "rendered pages", "written": "written pages"}
 
     def __init__(self, quiet: bool) -> None:
         self.quiet = quiet

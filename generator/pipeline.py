@@ -372,7 +372,8 @@ def _produce(
     previous = sink.graph(state) if sink is not None else None
     graph: Graph = {}
     briefings: list[Briefing] = []
-    todo: list[tuple[load.BriefingEntry, str | None]] = []
+    todo: list[tuple[load.BriefingEntry, str | None]] = []  # to read and check
+    again: list[tuple[load.BriefingEntry, str | None]] = []  # checked, but their pages are not
     # Checked and shown as in the last run, their pages as written: each is unpickled only
     # when the pages to render draw on it (an edit of a few briefings may need few of them).
     standing: dict[str, str] = {}
@@ -399,7 +400,10 @@ def _produce(
             # Written from this very briefing, actor registry and templates: it stands as it
             # is unless it was touched. Otherwise its fingerprint says (an actor's title, say).
             if not sink.current(page, render.briefing_fingerprint(salt, briefing, key, actors)):
-                todo.append((entry, key))  # the page must be rendered again: read the article
+                # The page must be rendered again, from the article: once the content is
+                # known to have no error (a run that fails renders nothing).
+                again.append((entry, key))
+                problems.extend(briefing_problems)
                 continue
             sink.keep(page)
         problems.extend(briefing_problems)
@@ -407,14 +411,15 @@ def _produce(
             briefings.append(briefing)
             _add_to_graph(graph, previous, briefing, key, briefing_problems)
     # What the last run checked of the briefings checked again, for telling what changed.
-    earlier = ({entry.slug: store.recorded(entry.slug) for entry, _ in todo}
-               if previous is not None and len(todo) <= PARTIAL_UP_TO else {})
+    earlier = ({entry.slug: store.recorded(entry.slug) for entry, _ in [*todo, *again]}
+               if previous is not None and len(todo) + len(again) <= PARTIAL_UP_TO else {})
     finder = MentionFinder(registry.names, few=len(todo) <= FEW)
     if renderer is not None:
         renderer.compile_all()
+    jobs = todo
 
     def job(i: int) -> _Checked:
-        entry, key = todo[i]
+        entry, key = jobs[i]
         stamps = None
         if key is None:  # hashed from the bytes then checked: one read, and the key is theirs
             stamps = Cache(contents={})
@@ -430,22 +435,34 @@ def _produce(
 
     template_problems: set[Problem] = set()  # one template error fails every page: say it once
     edited: list[Briefing] = []
-    for checked in _map(job, len(todo), "checked", progress):
-        if checked.template_problem is not None:
-            template_problems.add(checked.template_problem)
-            continue
-        for path, stamp in checked.stamps.items():
-            store.record_stamp(path, stamp)
-        briefing, briefing_problems = result = pickle.loads(checked.result)
-        store.record(checked.slug, checked.key, result, checked.result)
-        problems.extend(briefing_problems)
-        if briefing is not None:
-            edited.append(briefing)
-            _add_to_graph(graph, previous, briefing, checked.key, briefing_problems)
-        if checked.page is not None and sink is not None:
-            path, page_fingerprint, sha, prepared = checked.page
-            sink.add(path, page_fingerprint, sha, prepared)
+
+    def take(stage: str, known: bool) -> None:
+        """Run the jobs and take what they give; `known`: their problems are counted already."""
+        for checked in _map(job, len(jobs), stage, progress):
+            if checked.template_problem is not None:
+                template_problems.add(checked.template_problem)
+                continue
+            for path, stamp in checked.stamps.items():
+                store.record_stamp(path, stamp)
+            briefing, briefing_problems = result = pickle.loads(checked.result)
+            store.record(checked.slug, checked.key, result, checked.result)
+            if not known:
+                problems.extend(briefing_problems)
+            if briefing is not None:
+                edited.append(briefing)
+                _add_to_graph(graph, previous, briefing, checked.key, briefing_problems)
+            if checked.page is not None and sink is not None:
+                path, page_fingerprint, sha, prepared = checked.page
+                sink.add(path, page_fingerprint, sha, prepared)
+
+    take("checked", known=False)
     store.keep_results({entry.slug for entry in found.briefings})
+    if any(p.is_error for p in problems) or template_problems:
+        raise ContentError(sorted(problems + list(template_problems)))
+    if again:
+        finder = MentionFinder(registry.names, few=len(again) <= FEW)
+        jobs = again
+        take("paged", known=True)
     problems = sorted(problems + list(template_problems))
     if any(p.is_error for p in problems):
         raise ContentError(problems)

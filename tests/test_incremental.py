@@ -398,3 +398,44 @@ def test_a_template_that_looks_at_the_whole_site_sees_all_of_it_after_an_edit(
     assert written
     assert "40 briefings on this site" in (root / "docs" / written[0]).read_text("utf-8")
     assert tree_snapshot(root / "docs") == from_scratch(root, tmp_path)
+
+
+def test_a_run_that_fails_reads_only_what_changed_and_renders_nothing(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    """Fixing mistakes one run at a time: a run with an error renders no page, so the next
+    run reads only the files that changed, even before any page was ever written; the run
+    that succeeds renders every page, as from scratch."""
+    corpus = tmp_path / "corpus"
+    corpus_maker().make_corpus(corpus, briefings=40, seed=7)
+    root = copy_site(tmp_path / "root", corpus / "seeds")
+    broken = _annotation(root, 3)
+    good = broken.read_text("utf-8")
+    broken.write_text(re.sub(r"^date: .*$", "date: 28 February 2024", good, count=1, flags=re.M),
+                      "utf-8")
+
+    def run() -> tuple[dict[str, int], list[str]]:
+        stages: dict[str, int] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            stages[stage] = total
+
+        try:
+            pipeline.generate(pipeline.read_settings(root), progress=progress)
+        except pipeline.ContentError as failure:
+            return stages, [p.message for p in failure.problems if p.is_error]
+        return stages, []
+
+    stages, errors = run()  # the first run reads everything
+    assert stages == {"checked": 40} and errors
+    stages, again = run()  # nothing changed: nothing is read, the same error is told
+    assert stages == {} and again == errors
+    other = _annotation(root, 5)
+    _rewrite(other, _set("summary", "Edited while the error stands."))
+    stages, again = run()  # one file changed: only it is read
+    assert stages == {"checked": 1} and again == errors
+    broken.write_text(good, "utf-8")
+    stages, errors = run()  # fixed: the pages of the 39 others are rendered from their files
+    assert not errors
+    assert stages["checked"] == 1 and stages["paged"] == 39
+    assert tree_snapshot(root / "docs") == from_scratch(root, tmp_path)
