@@ -213,15 +213,23 @@ class _Memory:
 def check(
     settings: Settings, store: Cache | None = None, progress: Progress = _no_progress
 ) -> tuple[Site | None, list[Problem]]:
-    """Load and validate all content, writing nothing; the site is None when there are errors.
+    """Load and validate all content, writing no page; the site is None when there are errors.
 
-    With a cache, a briefing whose annotation, article and actor registry are unchanged is
-    taken from the last run instead of being read, parsed and verified again.
+    A briefing whose annotation, article and actor registry are unchanged is taken from the
+    cache (the site's, unless `store` is given) instead of being read, parsed and verified
+    again; what is verified goes into the site's cache, for the next check or generate.
     """
+    owned = store is None
+    if store is None:
+        store = load_cache(settings.root)
     try:
-        produced = _produce(settings, store or Cache(), None, progress)
+        with _no_gc_pauses():
+            produced = _produce(settings, store, None, progress)
     except ContentError as exc:
         return None, exc.problems
+    finally:
+        if owned:
+            save_cache(settings.root, store)
     return produced.site, produced.problems
 
 

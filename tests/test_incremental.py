@@ -439,3 +439,34 @@ def test_a_run_that_fails_reads_only_what_changed_and_renders_nothing(
     assert not errors
     assert stages["checked"] == 1 and stages["paged"] == 39
     assert tree_snapshot(root / "docs") == from_scratch(root, tmp_path)
+
+
+def test_check_reads_only_what_changed_since_the_last_check_or_generate(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus_maker().make_corpus(corpus, briefings=40, seed=7)
+    root = copy_site(tmp_path / "root", corpus / "seeds")
+    settings = pipeline.read_settings(root)
+
+    def check() -> tuple[dict[str, int], int]:
+        stages: dict[str, int] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            stages[stage] = total
+
+        site, problems = pipeline.check(settings, progress=progress)
+        assert site is not None and not [p for p in problems if p.is_error]
+        return stages, len(site.briefings)
+
+    assert check() == ({"checked": 40}, 40)
+    assert check() == ({}, 40)
+    _rewrite(_annotation(root, 2, "quotes"), _first_quote_context)
+    assert check() == ({"checked": 1}, 40)
+    _rewrite(_annotation(root, 4), _set("summary", "Edited."))
+    stages: dict[str, int] = {}
+    pipeline.generate(settings, progress=lambda stage, done, total: stages.update({stage: total}))
+    # the first generate checks only what the checks had not seen (and, having no pages
+    # yet, reads the other briefings' articles for their pages)
+    assert (stages["checked"], stages["paged"]) == (1, 39)
+    assert check() == ({}, 40)
