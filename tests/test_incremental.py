@@ -56,6 +56,20 @@ def from_scratch(root: Path, tmp_path: Path) -> dict[str, bytes]:
     return tree_snapshot(fresh / "docs")
 
 
+class Stages(dict[str, int]):
+    """The total of each stage a run reported: pass it as the run's progress callback."""
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        self[stage] = total
+
+
+def synthetic_site(tmp_path: Path) -> Path:
+    """A site root with 40 synthetic briefings (benchmarks/make_corpus.py, seed 7)."""
+    corpus = tmp_path / "corpus"
+    corpus_maker().make_corpus(corpus, briefings=40, seed=7)
+    return copy_site(tmp_path / "root", corpus / "seeds")
+
+
 def replace(path: Path, old: str, new: str) -> None:
     text = path.read_text("utf-8")
     assert old in text, f"{old!r} not in {path}"
@@ -124,9 +138,8 @@ def test_a_quote_edit_rewrites_only_the_pages_that_show_it(
     root = copy_site(tmp_path / "root")
     generate(root)
     edit_quote_context(root)
-    stages: dict[str, int] = {}
-    written = pipeline.generate(pipeline.read_settings(root),
-                                progress=lambda stage, done, total: stages.update({stage: total}))
+    stages = Stages()
+    written = pipeline.generate(pipeline.read_settings(root), progress=stages)
     shown_on = sorted([
         f"briefings/{SLUG}.md",  # the quote box
         "actors/mark-rutte.md",  # the speaker's page
@@ -170,9 +183,8 @@ def test_a_damaged_cache_costs_time_only(tmp_path: Path, cache_dir: Path) -> Non
     assert generate(root) == ["index.md"]
     assert tree_snapshot(root / "docs") == expected
     edit_quote_context(root)  # the cache was made anew: the next edit is incremental again
-    stages: dict[str, int] = {}
-    pipeline.generate(pipeline.read_settings(root),
-                      progress=lambda stage, done, total: stages.update({stage: total}))
+    stages = Stages()
+    pipeline.generate(pipeline.read_settings(root), progress=stages)
     assert stages["rendered"] == 3  # the quote's pages only, as in the test above
 
 
@@ -281,9 +293,7 @@ def test_each_kind_of_edit_on_a_larger_site_gives_the_pages_of_a_run_from_scratc
 ) -> None:
     """The pages an edit re-plans come from what each briefing showed on before and after:
     a page left out of that would keep stale text, and the comparison would show it."""
-    corpus = tmp_path / "corpus"
-    corpus_maker().make_corpus(corpus, briefings=40, seed=7)
-    root = copy_site(tmp_path / "root", corpus / "seeds")
+    root = synthetic_site(tmp_path)
     generate(root)
     for name, edit in SITE_EDITS:
         edit(root)
@@ -346,18 +356,12 @@ def test_an_edit_that_changes_no_index_page_renders_only_the_pages_it_changed(
     whose part from the edited briefing changed, from the briefings those pages show; any
     other edit looks at every index page. Either way the pages are those of a run from
     scratch."""
-    corpus = tmp_path / "corpus"
-    corpus_maker().make_corpus(corpus, briefings=40, seed=7)
-    root = copy_site(tmp_path / "root", corpus / "seeds")
+    root = synthetic_site(tmp_path)
     generate(root)
     for name, edit, index_pages in EDIT_PATHS:
         edit(root)
-        stages: dict[str, int] = {}
-
-        def progress(stage: str, done: int, total: int, stages: dict[str, int] = stages) -> None:
-            stages[stage] = total
-
-        report = pipeline.generate(pipeline.read_settings(root), progress=progress)
+        stages = Stages()
+        report = pipeline.generate(pipeline.read_settings(root), progress=stages)
         written = [page for page in report.written if not page.startswith("briefings/")]
         assert stages["checked"] == 1, name
         if index_pages is not None:  # the pages planned are exactly those rewritten
@@ -371,9 +375,7 @@ def test_an_edit_that_changes_no_index_page_renders_only_the_pages_it_changed(
 def test_a_page_touched_on_disk_is_rendered_again_after_an_edit_elsewhere(
     tmp_path: Path, cache_dir: Path
 ) -> None:
-    corpus = tmp_path / "corpus"
-    corpus_maker().make_corpus(corpus, briefings=40, seed=7)
-    root = copy_site(tmp_path / "root", corpus / "seeds")
+    root = synthetic_site(tmp_path)
     generate(root)
     (root / "docs" / render.TAGS).unlink()
     _rewrite(_annotation(root, 0, "quotes"), _first_quote_context)
@@ -386,9 +388,7 @@ def test_a_template_that_looks_at_the_whole_site_sees_all_of_it_after_an_edit(
 ) -> None:
     """An actor page rendered after an edit is made from the briefings it shows, but its
     template still sees the whole site as `site`."""
-    corpus = tmp_path / "corpus"
-    corpus_maker().make_corpus(corpus, briefings=40, seed=7)
-    root = copy_site(tmp_path / "root", corpus / "seeds")
+    root = synthetic_site(tmp_path)
     template = root / "templates/actor.md.j2"
     template.write_text(template.read_text("utf-8") +
                         "\n{{ site.briefings|length }} briefings on this site\n", "utf-8")
@@ -406,22 +406,16 @@ def test_a_run_that_fails_reads_only_what_changed_and_renders_nothing(
     """Fixing mistakes one run at a time: a run with an error renders no page, so the next
     run reads only the files that changed, even before any page was ever written; the run
     that succeeds renders every page, as from scratch."""
-    corpus = tmp_path / "corpus"
-    corpus_maker().make_corpus(corpus, briefings=40, seed=7)
-    root = copy_site(tmp_path / "root", corpus / "seeds")
+    root = synthetic_site(tmp_path)
     broken = _annotation(root, 3)
     good = broken.read_text("utf-8")
     broken.write_text(re.sub(r"^date: .*$", "date: 28 February 2024", good, count=1, flags=re.M),
                       "utf-8")
 
     def run() -> tuple[dict[str, int], list[str]]:
-        stages: dict[str, int] = {}
-
-        def progress(stage: str, done: int, total: int) -> None:
-            stages[stage] = total
-
+        stages = Stages()
         try:
-            pipeline.generate(pipeline.read_settings(root), progress=progress)
+            pipeline.generate(pipeline.read_settings(root), progress=stages)
         except pipeline.ContentError as failure:
             return stages, [p.message for p in failure.problems if p.is_error]
         return stages, []
@@ -444,18 +438,12 @@ def test_a_run_that_fails_reads_only_what_changed_and_renders_nothing(
 def test_check_reads_only_what_changed_since_the_last_check_or_generate(
     tmp_path: Path, cache_dir: Path
 ) -> None:
-    corpus = tmp_path / "corpus"
-    corpus_maker().make_corpus(corpus, briefings=40, seed=7)
-    root = copy_site(tmp_path / "root", corpus / "seeds")
+    root = synthetic_site(tmp_path)
     settings = pipeline.read_settings(root)
 
     def check() -> tuple[dict[str, int], int]:
-        stages: dict[str, int] = {}
-
-        def progress(stage: str, done: int, total: int) -> None:
-            stages[stage] = total
-
-        site, problems = pipeline.check(settings, progress=progress)
+        stages = Stages()
+        site, problems = pipeline.check(settings, progress=stages)
         assert site is not None and not [p for p in problems if p.is_error]
         return stages, len(site.briefings)
 
@@ -464,8 +452,8 @@ def test_check_reads_only_what_changed_since_the_last_check_or_generate(
     _rewrite(_annotation(root, 2, "quotes"), _first_quote_context)
     assert check() == ({"checked": 1}, 40)
     _rewrite(_annotation(root, 4), _set("summary", "Edited."))
-    stages: dict[str, int] = {}
-    pipeline.generate(settings, progress=lambda stage, done, total: stages.update({stage: total}))
+    stages = Stages()
+    pipeline.generate(settings, progress=stages)
     # the first generate checks only what the checks had not seen (and, having no pages
     # yet, reads the other briefings' articles for their pages)
     assert (stages["checked"], stages["paged"]) == (1, 39)
