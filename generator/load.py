@@ -540,7 +540,7 @@ def read_briefing(
     bytes of those already read (by path), so that what is checked is what was hashed."""
     problems: list[Problem] = []
     known = contents or {}
-    annotation, article_path = entry.annotation, entry.article
+    annotation = entry.annotation
     text = read_text(annotation, relative_to(annotation, root), problems,
                      known.get(entry.annotation_file))
     if text is None:
@@ -549,9 +549,10 @@ def read_briefing(
     node, found = parse_yaml(source)
     problems.extend(found)
     article: SourceFile | None = None
-    if article_path is not None and entry.article_file is not None:
+    article_path = entry.article
+    if article_path is not None:
         article_text = read_text(article_path, relative_to(article_path, root), problems,
-                                 known.get(entry.article_file))
+                                 known.get(str(article_path)))
         if article_text is not None:
             # NFC, as every YAML value is: e + combining diaeresis is the same text as ë.
             # (Never the YAML source itself: a combining mark after a backslash escape would

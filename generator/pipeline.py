@@ -467,7 +467,7 @@ def _produce(
     store.keep_results({entry.slug for entry in found.briefings})
     if any(p.is_error for p in problems) or template_problems:
         raise ContentError(sorted(problems + list(template_problems)))
-    if again:
+    if again:  # `job` reads the briefings to check, and the finder, from here
         finder = MentionFinder(registry.names, few=len(again) <= FEW)
         jobs = again
         take("paged", known=True)
@@ -479,9 +479,9 @@ def _produce(
         standing_ones = [store.result(slug, key)[0] for slug, key in standing.items()]
         return briefings + edited + standing_ones
 
+    newest = max(shown.date for shown in graph.values()) if graph else None
     if sink is None or renderer is None:
-        site = build_site(actors, everything())
-        return _Produced(site, problems, state, graph, _newest(site))
+        return _Produced(build_site(actors, everything()), problems, state, graph, newest)
     plans: list[render.PagePlan] | None = None
     edit = _edit_pages(sink, actors, previous, graph, edited, earlier) \
         if previous is not None and not briefings and not template_problems else None
@@ -537,7 +537,6 @@ def _produce(
     progress("rendered", count, count)
     if template_problems:
         raise ContentError(sorted(problems + list(template_problems)))
-    newest = max(shown.date for shown in graph.values()) if graph else None
     return _Produced(site, problems, state, graph, newest)
 
 
@@ -553,10 +552,6 @@ class _Whole:
         if self._site is None:
             self._site = self._build()
         return getattr(self._site, name)
-
-
-def _newest(site: Site) -> dt.date | None:
-    return site.briefings[0].date if site.briefings else None
 
 
 def _edit_pages(sink: Sink, actors: dict[str, Any], previous: Graph, graph: Graph,
