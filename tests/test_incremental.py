@@ -7,6 +7,7 @@ they never leave a stale page behind, and that an edit rewrites only the pages i
 from __future__ import annotations
 
 import os
+import random
 import re
 import shutil
 from collections.abc import Callable, Iterator
@@ -458,3 +459,31 @@ def test_check_reads_only_what_changed_since_the_last_check_or_generate(
     # yet, reads the other briefings' articles for their pages)
     assert (stages["checked"], stages["paged"]) == (1, 39)
     assert check() == ({}, 40)
+
+
+def test_edits_of_several_briefings_in_one_run_give_the_pages_of_a_run_from_scratch(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    """Runs after several edits at once, some of them the short way and some not, in a
+    sequence drawn at random (seeded): after each, the pages equal a run from scratch."""
+    root = synthetic_site(tmp_path)
+    generate(root)
+    changes: list[tuple[str, Callable[[dict[str, Any]], None]]] = [
+        ("quotes", _first_quote_context),
+        ("quotes", lambda data: data["quotes"][0].__setitem__("context", "Said again")),
+        ("actors", _new_role),
+        ("claims", lambda data: data["claims"][0].__setitem__("status", "disputed")),
+        ("title", _set("summary", "A summary edited with others.")),
+        ("events", _first_event_text),
+    ]
+    chance = random.Random(11)
+    for step in range(8):
+        picked = chance.sample(changes, k=chance.randint(2, 3))
+        for having, change in picked:
+            candidates = [path for path in sorted((root / ARTICLES).glob("*.yaml"))
+                          if yaml.safe_load(path.read_text("utf-8")).get(having)]
+            _rewrite(chance.choice(candidates), change)
+        stages = Stages()
+        pipeline.generate(pipeline.read_settings(root), progress=stages)
+        assert 1 <= stages["checked"] <= len(picked), step
+        assert tree_snapshot(root / "docs") == from_scratch(root, tmp_path), step
