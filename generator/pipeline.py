@@ -62,9 +62,13 @@ class Settings:
             return path.as_posix()
 
 
-class _IgnoreTags(yaml.CSafeLoader):
-    """Reads mkdocs.yml for a few settings, skipping the Python tags some themes use
-    (libyaml's parser: PyYAML's own takes milliseconds, on every run)."""
+if hasattr(yaml, "CSafeLoader"):
+    class _IgnoreTags(yaml.CSafeLoader):
+        """Reads mkdocs.yml for a few settings, skipping the Python tags some themes use
+        (libyaml's parser: PyYAML's own takes milliseconds, on every run)."""
+else:  # pragma: no cover - PyYAML built without libyaml
+    class _IgnoreTags(yaml.SafeLoader):  # type: ignore[no-redef]
+        """Reads mkdocs.yml for a few settings, skipping the Python tags some themes use."""
 
 
 _IgnoreTags.add_multi_constructor("", lambda loader, suffix, node: None)
