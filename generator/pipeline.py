@@ -11,6 +11,7 @@ import os
 import pickle
 import sys
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -395,9 +396,10 @@ def _produce(
             continue
         key = _briefing_key(store, registry_key, entry)
         before = _as_before(previous, entry.slug, key)
+        page = components.briefing_page(entry.slug)
         if (before is not None and renders and sink is not None and store.holds(entry.slug, key)
-                and sink.written(components.briefing_page(entry.slug))):
-            sink.keep(components.briefing_page(entry.slug))
+                and sink.written(page)):
+            sink.keep(page)
             problems.extend(before.problems)
             graph[entry.slug] = before
             standing[entry.slug] = key
@@ -408,7 +410,6 @@ def _produce(
             continue
         briefing, briefing_problems = cached
         if briefing is not None and renders and sink is not None:
-            page = components.briefing_page(entry.slug)
             # Written from this very briefing, actor registry and templates: it stands as it
             # is unless it was touched. Otherwise its fingerprint says (an actor's title, say).
             if not sink.current(page, render.briefing_fingerprint(salt, briefing, key, actors)):
@@ -494,9 +495,12 @@ def _produce(
         part = [store.result(slug, key)[0] for slug, key in standing.items()
                 if not changed.isdisjoint(graph[slug].pages)]
         site = build_site(actors, edited + part)  # the quotes page's latest among them
-        counts = render.count_by_year(
-            (year for shown in graph.values() for year in shown.event_years),
-            (shown.date.year for shown in graph.values() for _ in range(shown.quotes)))
+        events: Counter[int] = Counter()
+        quotes: Counter[int] = Counter()
+        for shown in graph.values():
+            events.update(shown.event_years)
+            quotes[shown.date.year] += shown.quotes
+        counts = render.count_by_year(events, quotes)
         plans = render.plan_site(site, renderer, salt, changed.__contains__,
                                  _Whole(lambda: build_site(actors, everything())), counts)
         if {plan.path for plan in plans} == changed:

@@ -8,8 +8,7 @@ link: the analyst's words always show as written.
 from __future__ import annotations
 
 import json
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
@@ -269,11 +268,11 @@ def latest_quoted(site: model.Site) -> set[str]:
 YearCounts = tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]
 
 
-def count_by_year(event_years: Iterable[int], quote_years: Iterable[int]) -> YearCounts:
-    """How many events and how many quotes each year has, as the timeline and quotes pages
-    list them: (year, count), by year."""
-    return (tuple(sorted(Counter(event_years).items())),
-            tuple(sorted(Counter(quote_years).items())))
+def count_by_year(events: Mapping[int, int], quotes: Mapping[int, int]) -> YearCounts:
+    """How many events and how many quotes each year has (years with none left out), as
+    the timeline and quotes pages list them: (year, count), by year."""
+    return (tuple(sorted((year, n) for year, n in events.items() if n)),
+            tuple(sorted((year, n) for year, n in quotes.items() if n)))
 
 
 def plan_site(
@@ -294,11 +293,12 @@ def plan_site(
     plans: list[PagePlan] = []
 
     def plan(path: str, key: Callable[[], tuple[object, ...]], template: str,
-             asked: bool = False, **values: Any) -> None:
-        """Plan the page if it is wanted (`asked`: `wanted` said so already)."""
-        if not asked and not wanted(path):
-            return
+             **values: Any) -> None:
+        if wanted(path):
+            add(path, key, template, **values)
 
+    def add(path: str, key: Callable[[], tuple[object, ...]], template: str,
+            **values: Any) -> None:
         def render() -> str:
             computed = {k: v() if callable(v) else v for k, v in values.items()}
             return renderer.render(template, path, actors, site=seen_as, **computed)
@@ -337,8 +337,8 @@ def plan_site(
         claims = site.claims_by_actor.get(actor.id, ())
         co_actors = cache(partial(model.co_actors, site, actor.id))  # for the key and the page
         relations = [*outgoing.get(actor.id, ()), *incoming.get(actor.id, ())]
-        plan(
-            page, partial(actor_key, actor, co_actors), "actor.md.j2", asked=True,
+        add(
+            page, partial(actor_key, actor, co_actors), "actor.md.j2",
             actor=actor,
             quotes=quotes,
             claims=claims,
@@ -384,8 +384,9 @@ def plan_site(
     )
     plan(TAGS, lambda: tuple((tag, len(tagged)) for tag, tagged in site.tags.items()),
          "tags.md.j2")
-    year_counts = by_year or count_by_year((r.event.date.year for r in site.events),
-                                          (r.briefing.date.year for r in site.quotes))
+    year_counts = by_year or count_by_year(
+        {year: len(events) for year, events in events_by_year.items()},
+        {year: len(quotes) for year, quotes in quotes_by_year.items()})
     recent_events = site.events[-RECENT:]
     plan(
         TIMELINE,
