@@ -12,7 +12,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.textmatch import MentionFinder, article_text, fold
+from generator.textmatch import OTHER_SPACES, MentionFinder, article_text, fold, split_paragraphs
 
 # Few letters, so names share beginnings and overlap often; punctuation and regex syntax,
 # so the expression must escape them.
@@ -78,3 +78,33 @@ def test_folding_collapses_white_space_and_maps_each_character_back(text: str) -
     for offset, char in enumerate(folded.text):  # where quotes and mentions are reported
         original = text[folded.original(offset)]
         assert FOLDS.get(original, original) == char
+
+
+@settings(max_examples=600, derandomize=True, deadline=None)
+@given(paragraphs=st.lists(st.text("ab. \ufb01\u2460" + "".join(FOLDS), max_size=12), max_size=5))
+def test_an_article_is_folded_as_its_text_would_be(paragraphs: list[str]) -> None:
+    # Single-spaced paragraphs (as split_paragraphs leaves them) take a short way; any other
+    # text the long one: both end the same.
+    for version in (paragraphs, [" ".join(p.split()) for p in paragraphs]):
+        article = article_text(version, [False] * len(version))
+        assert article.folded == fold("\n\n".join(version))
+
+
+def test_other_spaces_are_every_white_space_but_the_space_and_line_feed() -> None:
+    assert set(OTHER_SPACES) == {chr(code) for code in range(0x110000)
+                                 if chr(code).isspace()} - {" ", "\n"}
+
+
+def reference_paragraphs(text: str) -> list[str]:
+    """Paragraphs as the contract reads them, the plain way: control characters removed,
+    split at blank lines (or at every line when there is none), each made single-spaced."""
+    text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", "", text)
+    blank = r"\n[ \t]*\n"
+    blocks = re.split(blank, text) if re.search(blank, text) else text.split("\n")
+    return [b for b in (" ".join(block.split()) for block in blocks) if b]
+
+
+@settings(max_examples=1500, derandomize=True, deadline=None)
+@given(text=st.text("ab \n\n\n\t\u00a0\r\u2028\u3000", max_size=40))
+def test_paragraphs_are_split_as_the_plain_way_splits_them(text: str) -> None:
+    assert split_paragraphs(text, False)[0] == reference_paragraphs(text)
