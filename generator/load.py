@@ -251,24 +251,33 @@ class _Careful(Exception):
 
 
 def _convert(node: Any, depth: int) -> Node:
+    # Called for every node of every file: one type test for each, and keys made here.
     if depth > MAX_DEPTH:
         raise _Careful
     start, end = node.start_mark, node.end_mark
-    if isinstance(node, yaml.ScalarNode):
+    kind = type(node)
+    if kind is _SCALAR:
         return Scalar(start.line + 1, start.column + 1, end.line + 1, end.column + 1,
-                      node.value, node.style in (None, ""))
-    if isinstance(node, yaml.SequenceNode):
+                      node.value, not node.style)
+    depth += 1
+    if kind is _SEQUENCE:
         return Sequence(start.line + 1, start.column + 1, end.line + 1, end.column + 1,
-                        [_convert(item, depth + 1) for item in node.value])
+                        [_convert(item, depth) for item in node.value])
     mapping = Mapping(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+    items = mapping.items
     seen: set[str] = set()
     for key_node, value_node in node.value:
-        key = _convert(key_node, depth + 1)
-        if not isinstance(key, Scalar) or key.value in seen:
+        if type(key_node) is not _SCALAR or key_node.value in seen:
             raise _Careful
-        seen.add(key.value)
-        mapping.items.append((key, _convert(value_node, depth + 1)))
+        seen.add(key_node.value)
+        key_start, key_end = key_node.start_mark, key_node.end_mark
+        key = Scalar(key_start.line + 1, key_start.column + 1, key_end.line + 1,
+                     key_end.column + 1, key_node.value, not key_node.style)
+        items.append((key, _convert(value_node, depth)))
     return mapping
+
+
+_SCALAR, _SEQUENCE = yaml.ScalarNode, yaml.SequenceNode
 
 
 def _mark(mark: Any) -> tuple[int, int]:

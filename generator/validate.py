@@ -223,11 +223,12 @@ class Checker:
             self.error(node, f"{what} must be a lowercase slug, got {_shape(node)}")
             return None
         value = node.value
-        if SLUG.match(value) and len(value) > MAX_ID:
+        is_slug = SLUG.match(value) is not None
+        if is_slug and len(value) > MAX_ID:
             self.error(node, f"{what} '{shown(value)}' is {len(value)} characters long; the "
                              f"limit is {MAX_ID}: write '{shorten_slug(value, MAX_ID)}'")
             return None
-        if SLUG.match(value) and len(value) <= MAX_ID:
+        if is_slug:
             if value in RESERVED_NAMES:
                 self.error(node, f"{what} '{value}' is a reserved device name on Windows, where "
                                  f"no file can be called {value}.md; add a word to it")
