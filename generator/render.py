@@ -70,6 +70,9 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # A renderer lives for one run: no template is looked at on disk again for each
+            # page (a stat per page), and the next run reads any that changed.
+            auto_reload=False,
         )
         self.env.filters["front_matter"] = front_matter_text
         self.env.filters["sanitise"] = sanitise_markdown
