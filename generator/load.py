@@ -557,19 +557,28 @@ def read_briefing(
     source = SourceFile(relative_to(annotation, root), text)
     node, found = parse_yaml(source)
     problems.extend(found)
-    article: SourceFile | None = None
-    article_path = entry.article
-    if article_path is not None:
-        article_text = read_text(article_path, relative_to(article_path, root), problems,
-                                 known.get(str(article_path)))
-        if article_text is not None:
-            # NFC, as every YAML value is: e + combining diaeresis is the same text as ë.
-            # (Never the YAML source itself: a combining mark after a backslash escape would
-            # change the escape.)
-            article = SourceFile(relative_to(article_path, root),
-                                 unicodedata.normalize("NFC", article_text))
-    is_markdown = article_path is not None and article_path.suffix.lower() == ".md"
+    article, is_markdown = read_article_file(entry, root, problems, known)
     return BriefingFiles(entry.slug, source, node, article, is_markdown), problems
+
+
+def read_article_file(
+    entry: BriefingEntry, root: Path, problems: list[Problem],
+    contents: dict[str, bytes] | None = None,
+) -> tuple[SourceFile | None, bool]:
+    """A briefing's article, decoded (None when it has none or it cannot be read), and
+    whether it is Markdown."""
+    article_path = entry.article
+    if article_path is None:
+        return None, False
+    is_markdown = article_path.suffix.lower() == ".md"
+    article_text = read_text(article_path, relative_to(article_path, root), problems,
+                             (contents or {}).get(str(article_path)))
+    if article_text is None:
+        return None, is_markdown
+    # NFC, as every YAML value is: e + combining diaeresis is the same text as ë. (Never the
+    # YAML source itself: a combining mark after a backslash escape would change the escape.)
+    return SourceFile(relative_to(article_path, root),
+                      unicodedata.normalize("NFC", article_text)), is_markdown
 
 
 def shown(value: str, limit: int = 80) -> str:
