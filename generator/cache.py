@@ -195,6 +195,11 @@ class Cache:
         """The checked actor registry recorded for actors.yaml with hash `key`, or None."""
         return self.result(_ACTORS, key)
 
+    def last_actors(self) -> Any:
+        """The checked actor registry recorded last, whatever actors.yaml it came from."""
+        found = self.recorded(_ACTORS)
+        return found[1] if found is not None else None
+
     def record_actors(self, key: str, result: Any) -> None:
         """Remember the checked actor registry of actors.yaml with hash `key`."""
         self.record(_ACTORS, key, result)

@@ -147,8 +147,9 @@ class Sink(Protocol):
     def written(self, path: str) -> bool:
         """True when the page is there as it was last written."""
 
-    def keep(self, path: str) -> None:
-        """Leave the page there as it is."""
+    def keep(self, path: str, fingerprint: str | None = None) -> None:
+        """Leave the page there as it is (now known to be rendered from inputs with this
+        fingerprint, if one is given)."""
 
     def graph(self, state: str) -> Graph | None:
         """What the pages there were made from, if they were made in the same `state`."""
@@ -176,8 +177,10 @@ class _Folder:
     def written(self, path: str) -> bool:
         return self.store.page_written(self.folder, path)
 
-    def keep(self, path: str) -> None:
+    def keep(self, path: str, fingerprint: str | None = None) -> None:
         self.kept.append(path)
+        if fingerprint is not None:
+            self.fingerprints[path] = fingerprint
 
     def graph(self, state: str) -> Graph | None:
         return self.store.graph(self.folder, state)
@@ -202,7 +205,7 @@ class _Memory:
     def written(self, path: str) -> bool:
         return False
 
-    def keep(self, path: str) -> None:
+    def keep(self, path: str, fingerprint: str | None = None) -> None:
         raise AssertionError("a page in memory is never kept from an earlier run")
 
     def graph(self, state: str) -> Graph | None:
@@ -335,6 +338,7 @@ class _Checked:
     page: tuple[str, str, Any, Any] | None = None  # path, fingerprint, bytes and sha256, then
     # once the sink has prepared it: path, fingerprint, sha256 and what the sink sends back
     template_problem: Problem | None = None  # the page could not be rendered
+    kept: tuple[str, str] | None = None  # its page, standing as written, and its fingerprint
     stamps: dict[str, Stamp] = field(default_factory=dict)  # of the files hashed to check it
 
     @staticmethod
@@ -369,7 +373,8 @@ def _produce(
     """
     found = load.discover(settings.seeds, settings.root)
     problems = list(found.problems)
-    registry, actors_key, registry_key = _registry(settings, found.actors, store, problems)
+    registry, actors_key, registry_key, renamed = _registry(settings, found.actors, store,
+                                                            problems)
     renderer: render.Renderer | None = None
     salt = ""
     if sink is not None:
@@ -385,14 +390,16 @@ def _produce(
     previous = sink.graph(state) if sink is not None else None
     graph: Graph = {}
     briefings: list[Briefing] = []
-    todo: list[tuple[load.BriefingEntry, str | None]] = []  # to read and check
-    again: list[tuple[load.BriefingEntry, str | None]] = []  # checked, but their pages are not
+    # To read and check: each with its key (None: hashed where it is read) and the key of
+    # what was checked of it before a change of names alone, which may stand as it is.
+    todo: list[_Job] = []
+    again: list[_Job] = []  # checked, but their pages are not
     # Checked and shown as in the last run, their pages as written: each is unpickled only
     # when the pages to render draw on it (an edit of a few briefings may need few of them).
     standing: dict[str, str] = {}
     for entry in found.briefings:
         if not store.has_result(entry.slug):
-            todo.append((entry, None))  # its files are hashed where they are read
+            todo.append(_Job(entry, None))  # its files are hashed where they are read
             continue
         key = _briefing_key(store, registry_key, entry)
         before = _as_before(previous, entry.slug, key)
@@ -404,9 +411,10 @@ def _produce(
             graph[entry.slug] = before
             standing[entry.slug] = key
             continue
-        cached = store.result(entry.slug, key)
+        # (not unpickled unless it is the one: an older one may be, in a worker, to stand)
+        cached = store.result(entry.slug, key) if store.holds(entry.slug, key) else None
         if cached is None:
-            todo.append((entry, key))
+            todo.append(_Job(entry, key, _checked_before(store, renamed, entry)))
             continue
         briefing, briefing_problems = cached
         if briefing is not None and renders and sink is not None:
@@ -415,7 +423,7 @@ def _produce(
             if not sink.current(page, render.briefing_fingerprint(salt, briefing, key, actors)):
                 # The page must be rendered again, from the article: once the content is
                 # known to have no error (a run that fails renders nothing).
-                again.append((entry, key))
+                again.append(_Job(entry, key))
                 problems.extend(briefing_problems)
                 continue
             sink.keep(page)
@@ -424,7 +432,7 @@ def _produce(
             briefings.append(briefing)
             _add_to_graph(graph, previous, briefing, key, briefing_problems)
     # What the last run checked of the briefings checked again, for telling what changed.
-    earlier = ({entry.slug: store.recorded(entry.slug) for entry, _ in [*todo, *again]}
+    earlier = ({job.entry.slug: store.recorded(job.entry.slug) for job in [*todo, *again]}
                if previous is not None and len(todo) + len(again) <= PARTIAL_UP_TO else {})
     finder = MentionFinder(registry.names, few=len(todo) <= FEW)
     if renderer is not None:
@@ -432,7 +440,12 @@ def _produce(
     jobs = todo
 
     def job(i: int) -> _Checked:
-        entry, key = jobs[i]
+        entry, key, before = jobs[i]
+        if before is not None and key is not None and renamed is not None:
+            standing_as_is = _as_before_renaming(settings, store, entry, key, before, renamed,
+                                                 sink if renders else None, salt, actors)
+            if standing_as_is is not None:
+                return standing_as_is
         stamps = None
         if key is None:  # hashed from the bytes then checked: one read, and the key is theirs
             stamps = Cache(contents={})
@@ -467,6 +480,8 @@ def _produce(
             if checked.page is not None and sink is not None:
                 path, page_fingerprint, sha, prepared = checked.page
                 sink.add(path, page_fingerprint, sha, prepared)
+            if checked.kept is not None and sink is not None:
+                sink.keep(*checked.kept)
 
     take("checked", known=False)
     store.keep_results({entry.slug for entry in found.briefings})
@@ -669,17 +684,28 @@ def _encoded(path: str, page_fingerprint: str, text: str) -> tuple[str, str, byt
     return path, page_fingerprint, data, hashlib.sha256(data).hexdigest()
 
 
-def _registry(settings: Settings, path: Path | None, store: Cache,
-              problems: list[Problem]) -> tuple[validate.Registry, str, str]:
+class Renamed(NamedTuple):
+    """How the actor registry changed when only its names and aliases did: the key that
+    briefings' checks depended on in it before, and each folded name or alias that was
+    added, removed or given to another actor."""
+
+    checks_key: str
+    names: frozenset[str]
+
+
+def _registry(settings: Settings, path: Path | None, store: Cache, problems: list[Problem]
+              ) -> tuple[validate.Registry, str, str, Renamed | None]:
     """The checked actor registry, taken from the cache while actors.yaml is unchanged; the
-    key of the actors.yaml it was read from; and what briefings' checks depend on in it."""
+    key of the actors.yaml it was read from; what briefings' checks depend on in it; and,
+    when only names and aliases changed since the registry recorded last, what changed."""
     registry: validate.Registry
     if path is None:
         registry = validate.check_actors(None, None, problems)
-        return registry, "", _registry_key(registry)
+        return registry, "", _registry_key(registry), None
     key = fingerprint(str(path), store.file_hash(path))
     cached = store.actors(key)
     found: list[Problem]
+    renamed = None
     if cached is not None:
         registry, found, checks_key = cached
     else:
@@ -688,9 +714,69 @@ def _registry(settings: Settings, path: Path | None, store: Cache,
         found.extend(read_problems)
         registry = validate.check_actors(source, node, found)
         checks_key = _registry_key(registry)
+        last = store.last_actors()
+        if last is not None:
+            before, _, before_key = last
+            if (before_key != checks_key and before.actors.keys() == registry.actors.keys()
+                    and before.broken == registry.broken):
+                renamed = Renamed(before_key, frozenset(
+                    name for name, _ in before.names.items() ^ registry.names.items()))
         store.record_actors(key, (registry, found, checks_key))
     problems.extend(found)
-    return registry, key, checks_key
+    return registry, key, checks_key, renamed
+
+
+class _Job(NamedTuple):
+    """A briefing to read and check: its files, its key (None: hashed where it is read),
+    and the key it was checked under before a change of names alone (see Renamed)."""
+
+    entry: load.BriefingEntry
+    key: str | None
+    before: str | None = None
+
+
+def _checked_before(store: Cache, renamed: Renamed | None,
+                    entry: load.BriefingEntry) -> str | None:
+    """The key of what was checked of a briefing before a change of names alone, when that
+    is recorded; else None."""
+    if renamed is None:
+        return None
+    key = _briefing_key(store, renamed.checks_key, entry)
+    return key if store.holds(entry.slug, key) else None
+
+
+def _as_before_renaming(
+    settings: Settings, store: Cache, entry: load.BriefingEntry, key: str, before: str,
+    renamed: Renamed, sink: Sink | None, salt: str, actors: dict[str, Any],
+) -> _Checked | None:
+    """What was checked of a briefing before names alone changed in the actor registry,
+    now under `key`, when checking it again would find the same: it had no error (whose
+    message may suggest a name), and none of the names that changed occurs in its article,
+    so it mentions the same actors in the same places. With a sink, its page must still be
+    there as written from it, and is kept. Otherwise None: the briefing is checked again.
+
+    Reading and folding the article is a tenth of checking it, and most briefings name
+    none of the few names an edit of actors.yaml changes.
+    """
+    recorded = store.result(entry.slug, before)
+    if recorded is None or recorded[0] is None:
+        return None
+    briefing, problems = recorded
+    read_problems: list[Problem] = []
+    source, markdown = load.read_article_file(entry, settings.root, read_problems)
+    article = validate.read_article(source, markdown, read_problems) if source else None
+    if article is None or read_problems:
+        return None
+    text = article.folded.text
+    if any(name in text for name in renamed.names):
+        return None
+    kept = None
+    if sink is not None:
+        page = components.briefing_page(entry.slug)
+        if not sink.current(page, render.briefing_fingerprint(salt, briefing, before, actors)):
+            return None
+        kept = page, render.briefing_fingerprint(salt, briefing, key, actors)
+    return _Checked.of(entry.slug, key, briefing, problems, kept=kept)
 
 
 def _check_briefing(

@@ -11,6 +11,7 @@ import os
 import random
 import re
 import shutil
+import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,8 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import pipeline, render
+from generator import components, pipeline, render, validate
+from generator.textmatch import article_text, split_paragraphs
 from tests.conftest import copy_site, corpus_maker, tree_snapshot
 
 SLUG = "2024-10-28-north-korean-troops-kursk"
@@ -294,6 +296,28 @@ def _retitle_first_actor(root: Path) -> None:
                              count=1, flags=re.M), "utf-8")
 
 
+def _add_alias(root: Path, actor: str, alias: str) -> None:
+    path = root / "seeds" / "actors.yaml"
+    actors = yaml.safe_load(path.read_text("utf-8"))
+    actors[actor]["aliases"] = [*actors[actor].get("aliases", []), alias]
+    path.write_text(yaml.safe_dump(actors, allow_unicode=True, sort_keys=False), "utf-8")
+
+
+def _alias_from_an_article(root: Path) -> None:
+    """The second actor given, as an alias, a word of the first article: a new mention."""
+    text = sorted((root / ARTICLES).glob("*.txt"))[0].read_text("utf-8")
+    actors = yaml.safe_load((root / "seeds" / "actors.yaml").read_text("utf-8"))
+    _add_alias(root, list(actors)[1], max(re.findall(r"[a-z]{7,}", text)))
+
+
+def _drop_an_alias(root: Path) -> None:
+    path = root / "seeds" / "actors.yaml"
+    actors = yaml.safe_load(path.read_text("utf-8"))
+    actor = next(actor for actor in actors.values() if actor.get("aliases"))
+    actor["aliases"] = actor["aliases"][1:]
+    path.write_text(yaml.safe_dump(actors, allow_unicode=True, sort_keys=False), "utf-8")
+
+
 SITE_EDITS: list[tuple[str, Callable[[Path], None]]] = [
     ("quote context", lambda root: _rewrite(_annotation(root, 0, "quotes"),
                                             _first_quote_context)),
@@ -312,6 +336,8 @@ SITE_EDITS: list[tuple[str, Callable[[Path], None]]] = [
     ("a briefing added", _copy_briefing),
     ("a briefing removed", _delete_briefing),
     ("an actor's title", _retitle_first_actor),
+    ("an alias added", _alias_from_an_article),
+    ("an alias removed", _drop_an_alias),
     ("the same briefing again", lambda root: _rewrite(_annotation(root, 0),
                                                       _set("title", "Edited twice"))),
 ]
@@ -399,6 +425,46 @@ def test_an_edit_that_changes_no_index_page_renders_only_the_pages_it_changed(
         else:
             assert stages["planned"] >= len(render.INDEX_PAGES), name
         assert tree_snapshot(root / "docs") == from_scratch(root, tmp_path), name
+
+
+def _folded_articles(root: Path) -> dict[str, str]:
+    return {path.stem: article_text(*split_paragraphs(unicodedata.normalize(
+        "NFC", path.read_text("utf-8")), False)).folded.text
+        for path in sorted((root / ARTICLES).glob("*.txt"))}
+
+
+def test_a_new_alias_checks_again_only_the_briefings_whose_article_holds_it(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A change of names and aliases alone leaves standing what was checked of a briefing
+    whose article holds none of the names changed: it mentions the same actors in the same
+    places. The others are checked again, and every page is that of a run from scratch."""
+    root = synthetic_site(tmp_path)
+    generate(root)
+    checked: list[str] = []
+    check = validate.check_briefing
+
+    def counted(files: Any, *rest: Any) -> Any:
+        checked.append(files.slug)
+        return check(files, *rest)
+
+    monkeypatch.setattr(validate, "check_briefing", counted)
+    actors = yaml.safe_load((root / "seeds" / "actors.yaml").read_text("utf-8"))
+    first, second = list(actors)[:2]
+    _add_alias(root, first, "Qxzv Nowhere")  # in no article
+    written = generate(root)
+    assert checked == []
+    assert written == [components.actor_page(first)]  # the page that lists its aliases
+    assert tree_snapshot(root / "docs") == from_scratch(root, tmp_path)
+    articles = _folded_articles(root)
+    word = max(re.findall(r"[a-z]{7,}", next(iter(articles.values()))))
+    holding = {slug for slug, text in articles.items() if word in text}
+    assert 0 < len(holding) < len(articles)
+    checked.clear()  # (the run from scratch checked every briefing)
+    _add_alias(root, second, word)  # now a mention of the second actor wherever it stands
+    generate(root)
+    assert sorted(checked) == sorted(holding)
+    assert tree_snapshot(root / "docs") == from_scratch(root, tmp_path)
 
 
 def test_a_page_touched_on_disk_is_rendered_again_after_an_edit_elsewhere(
