@@ -195,10 +195,9 @@ class Cache:
         """The checked actor registry recorded for actors.yaml with hash `key`, or None."""
         return self.result(_ACTORS, key)
 
-    def last_actors(self) -> Any:
-        """The checked actor registry recorded last, whatever actors.yaml it came from."""
-        found = self.recorded(_ACTORS)
-        return found[1] if found is not None else None
+    def last_actors(self) -> tuple[str, Any] | None:
+        """The key of the actors.yaml recorded last and its checked registry, or None."""
+        return self.recorded(_ACTORS)
 
     def record_actors(self, key: str, result: Any) -> None:
         """Remember the checked actor registry of actors.yaml with hash `key`."""

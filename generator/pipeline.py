@@ -373,8 +373,8 @@ def _produce(
     """
     found = load.discover(settings.seeds, settings.root)
     problems = list(found.problems)
-    registry, actors_key, registry_key, renamed = _registry(settings, found.actors, store,
-                                                            problems)
+    registry, actors_key, registry_key, change = _registry(settings, found.actors, store,
+                                                           problems)
     renderer: render.Renderer | None = None
     salt = ""
     if sink is not None:
@@ -388,6 +388,15 @@ def _produce(
     renders = renderer is not None and not any(p.is_error for p in problems)
     state = fingerprint(actors_key, salt)
     previous = sink.graph(state) if sink is not None else None
+    # After an edit of actors.yaml that changed no id, name or alias (a title, say), what the
+    # last run made stands but for what shows an actor whose entry changed: these pages, and
+    # the pages of these briefings, are looked at again.
+    redrawn: set[str] = set()
+    showing: set[str] = set()
+    if previous is None and sink is not None and change is not None and not change.names:
+        previous = sink.graph(fingerprint(change.actors_key, salt))
+        if previous is not None:
+            redrawn, showing = _showing(previous, change.actors, actors)
     graph: Graph = {}
     briefings: list[Briefing] = []
     # To read and check: each with its key (None: hashed where it is read) and the key of
@@ -402,7 +411,7 @@ def _produce(
             todo.append(_Job(entry, None))  # its files are hashed where they are read
             continue
         key = _briefing_key(store, registry_key, entry)
-        before = _as_before(previous, entry.slug, key)
+        before = _as_before(previous, entry.slug, key) if entry.slug not in showing else None
         page = components.briefing_page(entry.slug)
         if (before is not None and renders and sink is not None and store.holds(entry.slug, key)
                 and sink.written(page)):
@@ -414,7 +423,7 @@ def _produce(
         # (not unpickled unless it is the one: an older one may be, in a worker, to stand)
         cached = store.result(entry.slug, key) if store.holds(entry.slug, key) else None
         if cached is None:
-            todo.append(_Job(entry, key, _checked_before(store, renamed, entry)))
+            todo.append(_Job(entry, key, _checked_before(store, change, entry)))
             continue
         briefing, briefing_problems = cached
         if briefing is not None and renders and sink is not None:
@@ -441,8 +450,8 @@ def _produce(
 
     def job(i: int) -> _Checked:
         entry, key, before = jobs[i]
-        if before is not None and key is not None and renamed is not None:
-            standing_as_is = _as_before_renaming(settings, store, entry, key, before, renamed,
+        if before is not None and key is not None and change is not None:
+            standing_as_is = _as_before_renaming(settings, store, entry, key, before, change,
                                                  sink if renders else None, salt, actors)
             if standing_as_is is not None:
                 return standing_as_is
@@ -504,7 +513,8 @@ def _produce(
         return _Produced(build_site(actors, everything()), problems, state, graph, newest)
     plans: list[render.PagePlan] | None = None
     edit = _edit_pages(sink, actors, previous, graph, edited, earlier) \
-        if previous is not None and not briefings and not template_problems else None
+        if previous is not None and not briefings and not redrawn and not template_problems \
+        else None
     if edit is not None:  # only the pages the edit changed, from the briefings they show
         changed, kept = edit
         part = [store.result(slug, key)[0] for slug, key in standing.items()
@@ -526,7 +536,8 @@ def _produce(
     if plans is None:  # from the whole site
         site = build_site(actors, everything())
         _mark_latest_quoted(graph, site)
-        plans = render.plan_site(site, renderer, salt, _pages_to_plan(sink, previous, graph))
+        plans = render.plan_site(site, renderer, salt,
+                                 _pages_to_plan(sink, previous, graph, redrawn))
 
     def render_job(i: int) -> tuple[str, str, str, Any] | Problem:
         """A page rendered and prepared by the sink (None when it is there as it would be
@@ -627,6 +638,26 @@ def _mark_latest_quoted(graph: Graph, site: Site) -> None:
                                          else pages)
 
 
+def _showing(previous: Graph, changed: frozenset[str],
+             actors: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """The pages that can show an actor in `changed`, by what the last run made, and the
+    briefings it is present in.
+
+    Its own page; the pages of the briefings it is present in, and the pages those show on
+    that show actors (the pages of the actors present with it, which can list it among
+    theirs; the timeline and quotes pages of its events and quotes); and the pages of the
+    actors affiliated with it. The index pages are looked at after any edit.
+    """
+    own = {components.actor_page(actor_id) for actor_id in changed}
+    briefings = {slug for slug, shown in previous.items() if not own.isdisjoint(shown.pages)}
+    pages = set(own)
+    for slug in briefings:
+        pages.update(page for page in previous[slug].pages if render.shows_actors(page))
+    pages.update(components.actor_page(actor_id) for actor_id, actor in actors.items()
+                 if actor.affiliation in changed)
+    return pages, briefings
+
+
 def _as_before(previous: Graph | None, slug: str, key: str) -> Shown | None:
     """What the last run's graph says of a briefing, if it was made from the same key."""
     earlier = previous.get(slug) if previous is not None else None
@@ -640,17 +671,18 @@ def _add_to_graph(graph: Graph, previous: Graph | None, briefing: Briefing, key:
         len(briefing.quotes), tuple(event.date.year for event in briefing.events))
 
 
-def _pages_to_plan(sink: Sink, previous: Graph | None, graph: Graph) -> Callable[[str], bool]:
+def _pages_to_plan(sink: Sink, previous: Graph | None, graph: Graph,
+                   also: set[str]) -> Callable[[str], bool]:
     """Which pages to fingerprint (and render if their fingerprint changed).
 
-    With no record of what the pages were made from (a first run, or a new actor registry
-    or templates): all of them. Otherwise the index pages and the pages that showed, or now
-    show, a briefing that changed, was added or was removed; every other page is kept as it
-    is, unless it is no longer as it was written.
+    With no record of what the pages were made from (a first run, new templates, or new
+    actor ids, names or aliases): all of them. Otherwise the index pages, the pages that
+    showed, or now show, a briefing that changed, was added or was removed, and the pages
+    `also` names; every other page is kept as it is, unless it is no longer as written.
     """
     if previous is None:
         return lambda path: True
-    touched = set(render.INDEX_PAGES)
+    touched = set(render.INDEX_PAGES) | also
     for slug in previous.keys() | graph.keys():
         before, after = previous.get(slug), graph.get(slug)
         if before is None or after is None or before[0] != after[0]:
@@ -684,20 +716,23 @@ def _encoded(path: str, page_fingerprint: str, text: str) -> tuple[str, str, byt
     return path, page_fingerprint, data, hashlib.sha256(data).hexdigest()
 
 
-class Renamed(NamedTuple):
-    """How the actor registry changed when only its names and aliases did: the key that
-    briefings' checks depended on in it before, and each folded name or alias that was
-    added, removed or given to another actor."""
+class RegistryChange(NamedTuple):
+    """How the actor registry changed since the one recorded last, when it has the same
+    actor ids (with the same ones in error): what actors.yaml was then, what briefings'
+    checks depended on in it, each folded name or alias added, removed or given to another
+    actor, and the actors whose entry changed (a name, title, description ...)."""
 
+    actors_key: str
     checks_key: str
     names: frozenset[str]
+    actors: frozenset[str]
 
 
 def _registry(settings: Settings, path: Path | None, store: Cache, problems: list[Problem]
-              ) -> tuple[validate.Registry, str, str, Renamed | None]:
+              ) -> tuple[validate.Registry, str, str, RegistryChange | None]:
     """The checked actor registry, taken from the cache while actors.yaml is unchanged; the
     key of the actors.yaml it was read from; what briefings' checks depend on in it; and,
-    when only names and aliases changed since the registry recorded last, what changed."""
+    when it changed but not in its ids, how."""
     registry: validate.Registry
     if path is None:
         registry = validate.check_actors(None, None, problems)
@@ -705,7 +740,7 @@ def _registry(settings: Settings, path: Path | None, store: Cache, problems: lis
     key = fingerprint(str(path), store.file_hash(path))
     cached = store.actors(key)
     found: list[Problem]
-    renamed = None
+    change = None
     if cached is not None:
         registry, found, checks_key = cached
     else:
@@ -716,38 +751,38 @@ def _registry(settings: Settings, path: Path | None, store: Cache, problems: lis
         checks_key = _registry_key(registry)
         last = store.last_actors()
         if last is not None:
-            before, _, before_key = last
-            if (before_key != checks_key and before.actors.keys() == registry.actors.keys()
-                    and before.broken == registry.broken):
-                renamed = Renamed(before_key, frozenset(
-                    name for name, _ in before.names.items() ^ registry.names.items()))
+            last_key, (before, _, before_checks) = last
+            if before.actors.keys() == registry.actors.keys() and before.broken == registry.broken:
+                change = RegistryChange(
+                    last_key, before_checks,
+                    frozenset(name for name, _ in before.names.items() ^ registry.names.items()),
+                    frozenset(actor_id for actor_id, actor in registry.actors.items()
+                              if before.actors[actor_id] != actor))
         store.record_actors(key, (registry, found, checks_key))
     problems.extend(found)
-    return registry, key, checks_key, renamed
-
-
+    return registry, key, checks_key, change
 class _Job(NamedTuple):
     """A briefing to read and check: its files, its key (None: hashed where it is read),
-    and the key it was checked under before a change of names alone (see Renamed)."""
+    and the key it was checked under before a change of names alone (RegistryChange)."""
 
     entry: load.BriefingEntry
     key: str | None
     before: str | None = None
 
 
-def _checked_before(store: Cache, renamed: Renamed | None,
+def _checked_before(store: Cache, change: RegistryChange | None,
                     entry: load.BriefingEntry) -> str | None:
-    """The key of what was checked of a briefing before a change of names alone, when that
-    is recorded; else None."""
-    if renamed is None:
+    """The key of what was checked of a briefing before a change of names and aliases
+    alone, when that is recorded; else None."""
+    if change is None or not change.names:
         return None
-    key = _briefing_key(store, renamed.checks_key, entry)
+    key = _briefing_key(store, change.checks_key, entry)
     return key if store.holds(entry.slug, key) else None
 
 
 def _as_before_renaming(
     settings: Settings, store: Cache, entry: load.BriefingEntry, key: str, before: str,
-    renamed: Renamed, sink: Sink | None, salt: str, actors: dict[str, Any],
+    change: RegistryChange, sink: Sink | None, salt: str, actors: dict[str, Any],
 ) -> _Checked | None:
     """What was checked of a briefing before names alone changed in the actor registry,
     now under `key`, when checking it again would find the same: it had no error (whose
@@ -768,7 +803,7 @@ def _as_before_renaming(
     if article is None or read_problems:
         return None
     text = article.folded.text
-    if any(name in text for name in renamed.names):
+    if any(name in text for name in change.names):
         return None
     kept = None
     if sink is not None:

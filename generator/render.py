@@ -186,6 +186,15 @@ def pages_of(briefing: model.Briefing) -> tuple[str, ...]:
     return tuple(pages)
 
 
+def shows_actors(page: str) -> bool:
+    """Whether a page that shows a briefing can show an actor: all but a tag's page, which
+    lists the briefings' titles, dates and sources."""
+    return not page.startswith(_TAG_FOLDER)
+
+
+_TAG_FOLDER = tag_page("x")[: -len("x.md")]
+
+
 # What index pages show of each thing, as plain tuples: a page is rendered again when, and
 # only when, one of these changes.
 def _head(b: model.Briefing) -> tuple[str, str, int]:

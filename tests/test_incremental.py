@@ -303,6 +303,30 @@ def _add_alias(root: Path, actor: str, alias: str) -> None:
     path.write_text(yaml.safe_dump(actors, allow_unicode=True, sort_keys=False), "utf-8")
 
 
+def _edit_actors(root: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    path = root / "seeds" / "actors.yaml"
+    actors = yaml.safe_load(path.read_text("utf-8"))
+    change(actors)
+    path.write_text(yaml.safe_dump(actors, allow_unicode=True, sort_keys=False), "utf-8")
+
+
+def _add_unseen_actor(actors: dict[str, Any]) -> None:
+    actors["qx-observer"] = {"name": "Qx Unseen Observer", "kind": "person"}
+
+
+def _retitle_unseen_actor_and_a_quote(root: Path) -> None:
+    # An actor no briefing names, edited with a quote: the short way would miss its page.
+    _edit_actors(root, lambda actors: actors["qx-observer"].__setitem__("title", "Envoy"))
+    _rewrite(_annotation(root, 0, "quotes"), lambda data: data["quotes"][0].__setitem__(
+        "context", "Said with an actor's edit"))
+
+
+def _affiliate(actors: dict[str, Any]) -> None:
+    # with the actor no briefing names: only its affiliate's page shows it, besides its own
+    ids = [i for i, actor in actors.items() if not actor.get("affiliation")]
+    actors[ids[2]]["affiliation"] = "qx-observer"
+
+
 def _alias_from_an_article(root: Path) -> None:
     """The second actor given, as an alias, a word of the first article: a new mention."""
     text = sorted((root / ARTICLES).glob("*.txt"))[0].read_text("utf-8")
@@ -338,6 +362,15 @@ SITE_EDITS: list[tuple[str, Callable[[Path], None]]] = [
     ("an actor's title", _retitle_first_actor),
     ("an alias added", _alias_from_an_article),
     ("an alias removed", _drop_an_alias),
+    ("an actor added", lambda root: _edit_actors(root, _add_unseen_actor)),
+    ("its title, and a quote", _retitle_unseen_actor_and_a_quote),
+    ("an actor's description", lambda root: _edit_actors(root, lambda actors: next(
+        iter(actors.values())).__setitem__("description", "A *new* description."))),
+    ("an affiliation", lambda root: _edit_actors(root, _affiliate)),
+    ("the affiliated-with actor's kind", lambda root: _edit_actors(
+        root, lambda actors: actors["qx-observer"].__setitem__("kind", "organization"))),
+    ("an actor's kind", lambda root: _edit_actors(root, lambda actors: list(
+        actors.values())[4].__setitem__("kind", "group"))),
     ("the same briefing again", lambda root: _rewrite(_annotation(root, 0),
                                                       _set("title", "Edited twice"))),
 ]
@@ -465,6 +498,30 @@ def test_a_new_alias_checks_again_only_the_briefings_whose_article_holds_it(
     generate(root)
     assert sorted(checked) == sorted(holding)
     assert tree_snapshot(root / "docs") == from_scratch(root, tmp_path)
+
+
+def test_an_actor_s_title_edit_looks_again_only_at_the_pages_that_show_the_actor(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    """An edit of actors.yaml that changes no id, name or alias verifies no briefing again
+    and looks only at the index pages and the pages that can show an actor whose entry
+    changed (those that link to it)."""
+    root = synthetic_site(tmp_path)
+    generate(root)
+    actors = yaml.safe_load((root / "seeds" / "actors.yaml").read_text("utf-8"))
+    edited = list(actors)[-1]
+    _edit_actors(root, lambda actors: actors[edited].__setitem__("title", "Edited title"))
+    stages = Stages()
+    pipeline.generate(pipeline.read_settings(root), progress=stages)
+    pages = tree_snapshot(root / "docs")
+    listed = {page for page in pages if page.endswith(".md") and not page.startswith(
+        "briefings/")} | set(render.INDEX_PAGES)
+    showing = {page for page in listed if f"actors/{edited}/".encode() in pages[page]}
+    assert "checked" not in stages
+    # the index pages, and the pages that link to it (and some that may, such as the pages
+    # of actors present with it, which list only the 20 they appear with most)
+    assert len(showing) <= stages["planned"] < len(listed) * 2 // 3
+    assert pages == from_scratch(root, tmp_path)
 
 
 def test_a_page_touched_on_disk_is_rendered_again_after_an_edit_elsewhere(
