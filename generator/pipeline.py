@@ -339,6 +339,7 @@ class _Checked:
     # once the sink has prepared it: path, fingerprint, sha256 and what the sink sends back
     template_problem: Problem | None = None  # the page could not be rendered
     kept: tuple[str, str] | None = None  # its page, standing as written, and its fingerprint
+    stood: str | None = None  # the key it was checked under, when that check stands
     stamps: dict[str, Stamp] = field(default_factory=dict)  # of the files hashed to check it
 
     @staticmethod
@@ -388,14 +389,15 @@ def _produce(
     renders = renderer is not None and not any(p.is_error for p in problems)
     state = fingerprint(actors_key, salt)
     previous = sink.graph(state) if sink is not None else None
-    # After an edit of actors.yaml that changed no id, name or alias (a title, say), what the
-    # last run made stands but for what shows an actor whose entry changed: these pages, and
-    # the pages of these briefings, are looked at again.
+    # After an edit of actors.yaml that changed no id (a title, an alias, say), what the last
+    # run made stands but for what shows an actor whose entry changed: these pages, and the
+    # pages of these briefings, are looked at again (and those of briefings checked again).
     redrawn: set[str] = set()
     showing: set[str] = set()
-    if previous is None and sink is not None and change is not None and not change.names:
-        previous = sink.graph(fingerprint(change.actors_key, salt))
-        if previous is not None:
+    if previous is None and sink is not None and change is not None:
+        recorded = sink.graph(fingerprint(change.actors_key, salt))
+        if recorded is not None:
+            previous = dict(recorded)  # (a briefing checked as before is entered anew)
             redrawn, showing = _showing(previous, change.actors, actors)
     graph: Graph = {}
     briefings: list[Briefing] = []
@@ -485,7 +487,13 @@ def _produce(
                 problems.extend(briefing_problems)
             if briefing is not None:
                 edited.append(briefing)
-                _add_to_graph(graph, previous, briefing, checked.key, briefing_problems)
+                stood = previous.get(checked.slug) if previous is not None else None
+                if (checked.kept is not None and previous is not None and stood is not None
+                        and stood.key == checked.stood):
+                    # as it was: under its new key, in the last run's record too
+                    graph[checked.slug] = previous[checked.slug] = stood._replace(key=checked.key)
+                else:
+                    _add_to_graph(graph, previous, briefing, checked.key, briefing_problems)
             if checked.page is not None and sink is not None:
                 path, page_fingerprint, sha, prepared = checked.page
                 sink.add(path, page_fingerprint, sha, prepared)
@@ -811,7 +819,7 @@ def _as_before_renaming(
         if not sink.current(page, render.briefing_fingerprint(salt, briefing, before, actors)):
             return None
         kept = page, render.briefing_fingerprint(salt, briefing, key, actors)
-    return _Checked.of(entry.slug, key, briefing, problems, kept=kept)
+    return _Checked.of(entry.slug, key, briefing, problems, kept=kept, stood=before)
 
 
 def _check_briefing(
