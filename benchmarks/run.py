@@ -12,6 +12,9 @@ running the real command line as a subprocess (so every figure includes interpre
  3. a rerun after editing one quote's `context:` in one YAML file: wall time (the median of
     five edits, each a new text, every one timed), files rewritten and which ones, checked
     against the pages that show that quote after each edit;
+ 3b. a rerun after giving one actor in actors.yaml a new title, then one after giving one a
+    new alias found in no article: wall time and files rewritten (edits that change no actor
+    id, which verify again only the briefings whose article holds a changed name);
  4. a cold `python -m generator build` (no generated pages, no site/) beside a bare
     `python -m mkdocs build` of the same generated Markdown with the `briefings` plugin
     removed from a copy of mkdocs.yml, both timed in the same run (alternating, twice by
@@ -114,6 +117,8 @@ L_NOOP = "no-op rerun"
 L_NOOP_FILES = "no-op rerun: files rewritten"
 L_EDIT = "one-quote edit rerun"
 L_EDIT_FILES = "one-quote edit: files rewritten"
+L_TITLE = "actor title edit rerun"
+L_ALIAS = "new alias (in no article) rerun"
 L_BUILD = "cold build (briefings build)"
 L_BARE = "bare mkdocs build"
 L_BUILD_RATIO = "build / bare mkdocs"
@@ -124,8 +129,8 @@ L_SERVE = "serve edit-to-page (median of 3)"
 L_SERVE_BUILDS = "serve rebuilds per edit"
 LABELS = (
     L_STARTUP, L_GENERATE, L_PEAK, L_PER, L_PAGES, L_RATIO, L_NOOP, L_NOOP_FILES, L_EDIT,
-    L_EDIT_FILES, L_BUILD, L_BARE, L_BUILD_RATIO, L_MARKUP, L_PLAIN, L_MARKUP_RATIO, L_SERVE,
-    L_SERVE_BUILDS,
+    L_EDIT_FILES, L_TITLE, L_ALIAS, L_BUILD, L_BARE, L_BUILD_RATIO, L_MARKUP, L_PLAIN,
+    L_MARKUP_RATIO, L_SERVE, L_SERVE_BUILDS,
 )
 
 
@@ -469,6 +474,31 @@ def find_quote_edit(seeds: Path) -> QuoteEdit:
     raise BenchmarkError("no quote with a context: line in any YAML file")
 
 
+def edit_actor_title(actors: Path, size: int) -> str:
+    """Give the first titled actor in the second half of actors.yaml a new title."""
+    lines = actors.read_text("utf-8").splitlines(keepends=True)
+    for index in range(len(lines) // 2, len(lines)):
+        if lines[index].startswith("  title: "):
+            old = lines[index].strip()
+            lines[index] = f'  title: "Benchmark title {size}"\n'
+            actors.write_text("".join(lines), "utf-8")
+            return f"actors.yaml:{index + 1}: {old} -> title: \"Benchmark title {size}\""
+    raise BenchmarkError("no '  title:' line in the second half of actors.yaml")
+
+
+def add_unused_alias(actors: Path, size: int) -> str:
+    """Give the first actor with a one-line alias list in the second half of actors.yaml
+    one more alias, a word found in no article."""
+    lines = actors.read_text("utf-8").splitlines(keepends=True)
+    alias = f"Qzxw Benchmark {size}"
+    for index in range(len(lines) // 2, len(lines)):
+        if lines[index].startswith("  aliases: ["):
+            lines[index] = lines[index].replace("[", f'["{alias}", ', 1)
+            actors.write_text("".join(lines), "utf-8")
+            return f"actors.yaml:{index + 1}: alias \"{alias}\" added"
+    raise BenchmarkError("no '  aliases: [' line in the second half of actors.yaml")
+
+
 def pages_containing(docs: Path, text: str) -> set[str]:
     return {p.relative_to(docs).as_posix() for p in docs.rglob("*.md")
             if text in p.read_text("utf-8")}
@@ -588,6 +618,17 @@ def bench_size(size: int, work: Path, args: argparse.Namespace, results: Results
     results.add(L_EDIT, size, f"{fmt_run(middle)}; median of {len(reruns)}: "
                 f"{', '.join(f'{r.seconds:.3f}' for r in reruns)} s",
                 "< 0.3 s" if at_1k else "", middle.seconds < 0.3 if at_1k else None)
+
+    # 3b. edits of actors.yaml that change no actor id: a title, then a new alias
+    for label, edit in ((L_TITLE, edit_actor_title), (L_ALIAS, add_unused_alias)):
+        print(f"[N={size:,}] {label} ...", file=sys.stderr, flush=True)
+        what = edit(root / "seeds" / "actors.yaml", size)
+        before = snapshot(docs)
+        rerun = run_timed(briefings_cli("generate"), root, args.timeout, args.code.env).check()
+        files = changed_files(before, snapshot(docs))
+        results.add(label, size, f"{fmt_run(rerun)}; "
+                    f"{_files_value([f for f in files if is_page(f)], files, rerun.stderr)}")
+        results.notes.append(f"N={size:,}: {label}: {what}")
 
     # 4. cold build beside a bare MkDocs build of the same Markdown
     if args.skip_build or (size >= BIG_BUILD and not args.full_build_10k):

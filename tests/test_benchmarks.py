@@ -23,6 +23,8 @@ LABELS = (
     "no-op rerun: files rewritten",
     "one-quote edit rerun",
     "one-quote edit: files rewritten",
+    "actor title edit rerun",
+    "new alias (in no article) rerun",
     "cold build (briefings build)",
     "bare mkdocs build",
     "build / bare mkdocs",
