@@ -684,7 +684,7 @@ def _pages_to_plan(sink: Sink, previous: Graph | None, graph: Graph,
     """Which pages to fingerprint (and render if their fingerprint changed).
 
     With no record of what the pages were made from (a first run, new templates, or new
-    actor ids, names or aliases): all of them. Otherwise the index pages, the pages that
+    actor ids): all of them. Otherwise the index pages, the pages that
     showed, or now show, a briefing that changed, was added or was removed, and the pages
     `also` names; every other page is kept as it is, unless it is no longer as written.
     """
