@@ -755,9 +755,11 @@ def _registry(settings: Settings, path: Path | None, store: Cache, problems: lis
         found = []
         source, node, read_problems = load.read_actors(path, settings.root)
         found.extend(read_problems)
-        registry = validate.check_actors(source, node, found)
-        checks_key = _registry_key(registry)
         last = store.last_actors()
+        made = {actor.description: actor.description_html
+                for actor in last[1][0].actors.values()} if last is not None else {}
+        registry = validate.check_actors(source, node, found, made)
+        checks_key = _registry_key(registry)
         if last is not None:
             last_key, (before, _, before_checks) = last
             if before.actors.keys() == registry.actors.keys() and before.broken == registry.broken:

@@ -416,8 +416,13 @@ class Registry:
     broken: set[str] = field(default_factory=set)  # written, but with errors already reported
 
 
-def check_actors(source: SourceFile | None, root: Node | None, problems: list[Problem]) -> Registry:
-    """Validate actors.yaml into actors, and the name/alias table used to find mentions."""
+def check_actors(source: SourceFile | None, root: Node | None, problems: list[Problem],
+                 made: dict[str, str] | None = None) -> Registry:
+    """Validate actors.yaml into actors, and the name/alias table used to find mentions.
+
+    `made` holds descriptions made into HTML already (by an earlier check), by their text:
+    an edit of actors.yaml changes a few, and making each costs a Markdown pass and a clean.
+    """
     registry = Registry({}, {}, {})
     if source is None or root is None:
         return registry
@@ -434,7 +439,7 @@ def check_actors(source: SourceFile | None, root: Node | None, problems: list[Pr
         if actor_id is None or found is None:
             registry.broken.update({key.value, slugify(key.value)})
             continue
-        values = _actor_values(checker, found, actor_id)
+        values = _actor_values(checker, found, actor_id, made or {})
         if values is None:
             registry.broken.add(actor_id)
             continue
@@ -532,7 +537,8 @@ def _one_letter_apart(first: str, second: str) -> bool:
 
 
 def _actor_values(
-    checker: Checker, found: dict[str, tuple[Scalar, Node]], actor_id: str
+    checker: Checker, found: dict[str, tuple[Scalar, Node]], actor_id: str,
+    made: dict[str, str],
 ) -> dict[str, object] | None:
     # A missing name or kind has been reported by `fields`; check the other fields anyway.
     name = (checker.text(found["name"][1], "name", "name", one_line=True,
@@ -563,7 +569,8 @@ def _actor_values(
         if slow:
             checker.error(found["description"][1], slow[1])
         elif values["description"]:
-            values["description_html"] = markdown_html(str(values["description"]))
+            text = str(values["description"])
+            values["description_html"] = made.get(text) or markdown_html(text)
     if "links" in found:
         values["links"] = _links(checker, found["links"][1])
     if name is None or kind is None:

@@ -527,6 +527,32 @@ def test_an_actor_s_title_edit_looks_again_only_at_the_pages_that_show_the_actor
     assert pages == from_scratch(root, tmp_path)
 
 
+def test_an_edit_of_actors_yaml_makes_html_of_the_new_descriptions_only(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = synthetic_site(tmp_path)
+    generate(root)
+    made: list[str] = []
+    markdown_html = validate.markdown_html
+
+    def counted(text: str) -> str:
+        made.append(text)
+        return markdown_html(text)
+
+    monkeypatch.setattr(validate, "markdown_html", counted)
+    actors = yaml.safe_load((root / "seeds" / "actors.yaml").read_text("utf-8"))
+    described = [i for i, actor in actors.items() if actor.get("description")]
+    _edit_actors(root, lambda actors: actors[described[0]].__setitem__("title", "Edited"))
+    generate(root)
+    assert made == []
+    _edit_actors(root, lambda actors: actors[described[1]].__setitem__(
+        "description", "A *new* description."))
+    generate(root)
+    assert made == ["A *new* description."]
+    assert "<em>new</em>" in (root / "docs" / components.actor_page(described[1])).read_text(
+        "utf-8")
+
+
 def test_a_page_touched_on_disk_is_rendered_again_after_an_edit_elsewhere(
     tmp_path: Path, cache_dir: Path
 ) -> None:
