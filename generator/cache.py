@@ -93,6 +93,7 @@ class Cache:
     _results: dict[str, tuple[str, Any]] = field(default_factory=dict)
     _pickled: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     _blobs: dict[str, bytes] = field(default_factory=dict)  # new results, pickled already
+    _rekeyed: set[str] = field(default_factory=set)  # results saved already, under another key
     # "folder\0page": (fingerprint, size, mtime_ns) of the page written there
     pages: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     _changed: dict[str, set[str]] = field(
@@ -177,11 +178,24 @@ class Cache:
         self._pickled.pop(name, None)
         self._results[name] = (key, result)
         self._changed["results"].add(name)
+        self._rekeyed.discard(name)
         if pickled is not None:
             self._blobs[name] = pickled
             self._blob_bytes += len(pickled)
             if self.autosave is not None and self._blob_bytes > _AUTOSAVE_BYTES:
                 save_cache(self.autosave, self)  # no need to hold them all until the end
+
+    def rekey(self, name: str, key: str, new_key: str) -> bool:
+        """Record what is recorded for `name` under `key` under `new_key` instead, unpickling
+        nothing; False when something else is recorded for it."""
+        for entries in (self._pickled, self._results):
+            found = entries.get(name)
+            if found is not None and found[0] == key:
+                entries[name] = (new_key, found[1])
+                self._changed["results"].add(name)
+                self._rekeyed.add(name)
+                return True
+        return False
 
     def keep_results(self, names: set[str]) -> None:
         """Forget the results of briefings no longer in the site."""
@@ -189,6 +203,7 @@ class Cache:
                      if n not in names and not n.startswith("\0")]:
             self._results.pop(name, None)
             self._pickled.pop(name, None)
+            self._rekeyed.discard(name)
             self._changed["results"].add(name)
 
     def actors(self, key: str) -> Any:
@@ -309,6 +324,7 @@ def save_cache(root: Path, cache: Cache) -> None:
                                (cache.version,))
             changed = {"stamps": set(cache.stamps), "results": {*cache._results, *cache._pickled},
                        "pages": set(cache.pages)}
+            cache._rekeyed.clear()  # no row is there to give a new key
         _save_rows(connection, cache, changed)
         connection.execute("COMMIT")
     except sqlite3.Error:
@@ -320,6 +336,7 @@ def save_cache(root: Path, cache: Cache) -> None:
     for names in cache._changed.values():
         names.clear()
     cache._blobs.clear()
+    cache._rekeyed.clear()
     cache._blob_bytes = 0
 
 
@@ -329,21 +346,33 @@ def _save_rows(connection: sqlite3.Connection, cache: Cache, changed: dict[str, 
     connection.executemany("INSERT OR REPLACE INTO stamps VALUES (?, ?, ?, ?, ?, ?)", stamps)
     results = []
     gone = []
+    rekeyed = []
     for name in changed["results"]:
-        if name in cache._results:
-            key, value = cache._results[name]
-            blob = cache._blobs.get(name) or pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-            results.append((name, key, blob))
-        elif name in cache._pickled:
-            results.append((name, *cache._pickled[name]))
+        if name in cache._rekeyed:  # the same value under a new key: the key alone is written
+            rekeyed.append(((cache._results.get(name) or cache._pickled[name])[0], name))
+        elif name in cache._results or name in cache._pickled:
+            results.append(_row(cache, name))
         else:
             gone.append((name,))
     connection.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", results)
+    if connection.executemany("UPDATE results SET key = ? WHERE name = ?",
+                              rekeyed).rowcount != len(rekeyed):  # a row was not there
+        connection.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
+                               [_row(cache, name) for _, name in rekeyed])
     connection.executemany("DELETE FROM results WHERE name = ?", gone)
     pages = [(p, *cache.pages[p]) for p in changed["pages"] if p in cache.pages]
     connection.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)", pages)
     connection.executemany("DELETE FROM pages WHERE page = ?",
                            [(p,) for p in changed["pages"] if p not in cache.pages])
+
+
+def _row(cache: Cache, name: str) -> tuple[str, str, bytes]:
+    """The row of a result: its name, key and pickled value."""
+    if name in cache._results:
+        key, value = cache._results[name]
+        blob = cache._blobs.get(name) or pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        return name, key, blob
+    return (name, *cache._pickled[name])
 
 
 def fingerprint(*parts: Any) -> str:

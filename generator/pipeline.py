@@ -453,8 +453,11 @@ def _produce(
     def job(i: int) -> _Checked:
         entry, key, before = jobs[i]
         if before is not None and key is not None and change is not None:
+            # Standing as checked, and entered as it was in the last run's record: only its
+            # key need come back, and the parent reads it from its own cache when asked.
+            light = previous is not None and getattr(previous.get(entry.slug), "key", "") == before
             standing_as_is = _as_before_renaming(settings, store, entry, key, before, change,
-                                                 sink if renders else None, salt, actors)
+                                                 sink if renders else None, salt, actors, light)
             if standing_as_is is not None:
                 return standing_as_is
         stamps = None
@@ -481,6 +484,18 @@ def _produce(
                 continue
             for path, stamp in checked.stamps.items():
                 store.record_stamp(path, stamp)
+            if not checked.result:  # it stands as checked before (_as_before_renaming)
+                assert previous is not None and checked.stood is not None
+                rekeyed = store.rekey(checked.slug, checked.stood, checked.key)
+                assert rekeyed, "it was recorded when the jobs were planned"
+                shown = previous[checked.slug]._replace(key=checked.key)
+                graph[checked.slug] = previous[checked.slug] = shown
+                if not known:
+                    problems.extend(shown.problems)
+                standing[checked.slug] = checked.key
+                if checked.kept is not None and sink is not None:
+                    sink.keep(*checked.kept)
+                continue
             briefing, briefing_problems = result = pickle.loads(checked.result)
             store.record(checked.slug, checked.key, result, checked.result)
             if not known:
@@ -793,12 +808,15 @@ def _checked_before(store: Cache, change: RegistryChange | None,
 def _as_before_renaming(
     settings: Settings, store: Cache, entry: load.BriefingEntry, key: str, before: str,
     change: RegistryChange, sink: Sink | None, salt: str, actors: dict[str, Any],
+    light: bool = False,
 ) -> _Checked | None:
     """What was checked of a briefing before names alone changed in the actor registry,
     now under `key`, when checking it again would find the same: it had no error (whose
     message may suggest a name), and none of the names that changed occurs in its article,
     so it mentions the same actors in the same places. With a sink, its page must still be
     there as written from it, and is kept. Otherwise None: the briefing is checked again.
+    With `light`, a result kept with its page comes back without what was checked (empty
+    `result`), which the cache holds already.
 
     Reading and folding the article is a tenth of checking it, and most briefings name
     none of the few names an edit of actors.yaml changes.
@@ -821,6 +839,8 @@ def _as_before_renaming(
         if not sink.current(page, render.briefing_fingerprint(salt, briefing, before, actors)):
             return None
         kept = page, render.briefing_fingerprint(salt, briefing, key, actors)
+        if light:
+            return _Checked(entry.slug, key, b"", kept=kept, stood=before)
     return _Checked.of(entry.slug, key, briefing, problems, kept=kept, stood=before)
 
 

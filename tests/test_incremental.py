@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from generator import components, pipeline, render, validate
+from generator.cache import load_cache, save_cache
 from generator.textmatch import article_text, split_paragraphs
 from tests.conftest import copy_site, corpus_maker, tree_snapshot
 
@@ -202,6 +203,23 @@ def test_what_a_run_made_is_old_to_the_collector_afterwards() -> None:
     finally:
         if not enabled:
             gc.disable()
+
+
+def test_a_result_given_a_new_key_is_saved_under_it(tmp_path: Path, cache_dir: Path) -> None:
+    # A result that stands after an edit of names is given its new key without being
+    # pickled or written again; one recorded but not saved yet is written whole.
+    saved = load_cache(tmp_path)  # none yet: an empty one, of this version
+    saved.record("saved", "old", ("a", 1))
+    save_cache(tmp_path, saved)
+    store = load_cache(tmp_path)
+    assert store.rekey("saved", "old", "new") and not store.rekey("saved", "old", "newer")
+    store.record("unsaved", "old", ("b", 2))
+    assert store.rekey("unsaved", "old", "new")
+    store.autosave = None
+    save_cache(tmp_path, store)
+    again = load_cache(tmp_path)
+    assert again.result("saved", "new") == ("a", 1) and again.result("saved", "old") is None
+    assert again.result("unsaved", "new") == ("b", 2)
 
 
 def test_a_damaged_cache_costs_time_only(tmp_path: Path, cache_dir: Path) -> None:
