@@ -68,6 +68,21 @@ class Stages(dict[str, int]):
         self[stage] = total
 
 
+def calls(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str,
+          noted: Callable[[Any], Any] = lambda first: first) -> list[Any]:
+    """What `owner.name` is called with from now on (its first argument, as `noted` notes
+    it), while it goes on doing what it did."""
+    seen: list[Any] = []
+    function = getattr(owner, name)
+
+    def noting(first: Any, *rest: Any) -> Any:
+        seen.append(noted(first))
+        return function(first, *rest)
+
+    monkeypatch.setattr(owner, name, noting)
+    return seen
+
+
 def synthetic_site(tmp_path: Path) -> Path:
     """A site root with 40 synthetic briefings (benchmarks/make_corpus.py, seed 7)."""
     corpus = tmp_path / "corpus"
@@ -165,14 +180,7 @@ def test_a_first_run_reads_each_content_file_once(
     # The cache key of a briefing is hashed from the very bytes that are then checked: a file
     # saved again between the two could not be recorded as verified in its new state.
     root = copy_site(tmp_path / "root")
-    reads: list[Path] = []
-    read_bytes = Path.read_bytes
-
-    def counted(path: Path) -> bytes:
-        reads.append(path)
-        return read_bytes(path)
-
-    monkeypatch.setattr(Path, "read_bytes", counted)
+    reads = calls(monkeypatch, Path, "read_bytes")
     generate(root)
     content = sorted((root / ARTICLES).iterdir())
     assert [p for p in sorted(reads) if p.parent == root / ARTICLES] == content
@@ -492,14 +500,7 @@ def test_a_new_alias_checks_again_only_the_briefings_whose_article_holds_it(
     places. The others are checked again, and every page is that of a run from scratch."""
     root = synthetic_site(tmp_path)
     generate(root)
-    checked: list[str] = []
-    check = validate.check_briefing
-
-    def counted(files: Any, *rest: Any) -> Any:
-        checked.append(files.slug)
-        return check(files, *rest)
-
-    monkeypatch.setattr(validate, "check_briefing", counted)
+    checked = calls(monkeypatch, validate, "check_briefing", lambda files: files.slug)
     actors = yaml.safe_load((root / "seeds" / "actors.yaml").read_text("utf-8"))
     first, second = list(actors)[-1], list(actors)[1]  # (the last is in few briefings)
     _add_alias(root, first, "Qxzv Nowhere")  # in no article
@@ -550,14 +551,7 @@ def test_an_edit_of_actors_yaml_makes_html_of_the_new_descriptions_only(
 ) -> None:
     root = synthetic_site(tmp_path)
     generate(root)
-    made: list[str] = []
-    markdown_html = validate.markdown_html
-
-    def counted(text: str) -> str:
-        made.append(text)
-        return markdown_html(text)
-
-    monkeypatch.setattr(validate, "markdown_html", counted)
+    made = calls(monkeypatch, validate, "markdown_html")
     actors = yaml.safe_load((root / "seeds" / "actors.yaml").read_text("utf-8"))
     described = [i for i, actor in actors.items() if actor.get("description")]
     _edit_actors(root, lambda actors: actors[described[0]].__setitem__("title", "Edited"))
