@@ -192,8 +192,9 @@ class Cache:
             found = entries.get(name)
             if found is not None and found[0] == key:
                 entries[name] = (new_key, found[1])
+                if name not in self._changed["results"]:  # saved as it is: the key will do
+                    self._rekeyed.add(name)
                 self._changed["results"].add(name)
-                self._rekeyed.add(name)
                 return True
         return False
 
