@@ -339,7 +339,7 @@ class _Checked:
     # once the sink has prepared it: path, fingerprint, sha256 and what the sink sends back
     template_problem: Problem | None = None  # the page could not be rendered
     kept: tuple[str, str] | None = None  # its page, standing as written, and its fingerprint
-    stood: str | None = None  # the key it was checked under, when that check stands
+    stood: str | None = None  # with no `result`: the key of the check that stands for it
     stamps: dict[str, Stamp] = field(default_factory=dict)  # of the files hashed to check it
 
     @staticmethod
@@ -484,7 +484,8 @@ def _produce(
                 continue
             for path, stamp in checked.stamps.items():
                 store.record_stamp(path, stamp)
-            if not checked.result:  # it stands as checked before (_as_before_renaming)
+            if not checked.result:  # it stands as checked before (_as_before_renaming),
+                # and is entered under its new key as it was in the last run's record, there too
                 assert previous is not None and checked.stood is not None
                 rekeyed = store.rekey(checked.slug, checked.stood, checked.key)
                 assert rekeyed, "it was recorded when the jobs were planned"
@@ -502,13 +503,7 @@ def _produce(
                 problems.extend(briefing_problems)
             if briefing is not None:
                 edited.append(briefing)
-                stood = previous.get(checked.slug) if previous is not None else None
-                if (checked.kept is not None and previous is not None and stood is not None
-                        and stood.key == checked.stood):
-                    # as it was: under its new key, in the last run's record too
-                    graph[checked.slug] = previous[checked.slug] = stood._replace(key=checked.key)
-                else:
-                    _add_to_graph(graph, previous, briefing, checked.key, briefing_problems)
+                _add_to_graph(graph, previous, briefing, checked.key, briefing_problems)
             if checked.page is not None and sink is not None:
                 path, page_fingerprint, sha, prepared = checked.page
                 sink.add(path, page_fingerprint, sha, prepared)
@@ -841,7 +836,7 @@ def _as_before_renaming(
         kept = page, render.briefing_fingerprint(salt, briefing, key, actors)
         if light:
             return _Checked(entry.slug, key, b"", kept=kept, stood=before)
-    return _Checked.of(entry.slug, key, briefing, problems, kept=kept, stood=before)
+    return _Checked.of(entry.slug, key, briefing, problems, kept=kept)
 
 
 def _check_briefing(
