@@ -537,15 +537,17 @@ def _produce(
         changed, kept = edit
         part = [store.result(slug, key)[0] for slug, key in standing.items()
                 if not changed.isdisjoint(graph[slug].pages)]
-        site = build_site(actors, edited + part)  # the quotes page's latest among them
+        site = build_site(actors, edited + part)  # the latest of quotes and home among them
         events: Counter[int] = Counter()
         quotes: Counter[int] = Counter()
         for shown in graph.values():
             events.update(shown.event_years)
             quotes[shown.date.year] += shown.quotes
         counts = render.count_by_year(events, quotes)
+        totals = (len(graph), len(actors), sum(quotes.values()), sum(events.values()))
         plans = render.plan_site(site, renderer, salt, changed.__contains__,
-                                 _Whole(lambda: build_site(actors, everything())), counts)
+                                 _Whole(lambda: build_site(actors, everything())), counts,
+                                 totals)
         if {plan.path for plan in plans} == changed:
             for page in kept:
                 sink.keep(page)
@@ -553,7 +555,7 @@ def _produce(
             plans = None
     if plans is None:  # from the whole site
         site = build_site(actors, everything())
-        _mark_latest_quoted(graph, site)
+        _mark_latest(graph, site)
         plans = render.plan_site(site, renderer, salt,
                                  _pages_to_plan(sink, previous, graph, redrawn))
 
@@ -614,9 +616,9 @@ def _edit_pages(sink: Sink, actors: dict[str, Any], previous: Graph, graph: Grap
     as written; otherwise None.
 
     The index pages are unchanged while no briefing was added or removed and none shows
-    differently on them (render.index_view), but the quotes page, which changes with the
-    quotes among its latest; any other page changed only if an edited briefing's part of it
-    did (render.shown_on).
+    differently on them (render.index_view), but the quotes page and the home page, which
+    change with the quotes and the cards among their latest; any other page changed only if
+    an edited briefing's part of it did (render.shown_on).
     """
     if not edited or previous.keys() != graph.keys():
         return None
@@ -631,12 +633,14 @@ def _edit_pages(sink: Sink, actors: dict[str, Any], previous: Graph, graph: Grap
             return None
         was, now = render.shown_on(old), render.shown_on(briefing)
         changed.update(page for page in was.keys() | now.keys() if was.get(page) != now.get(page))
-        if render.QUOTES in before.pages:  # still among the latest: its date and number of
-            # quotes are as they were; the quotes page changes with what they say
-            graph[briefing.slug] = graph[briefing.slug]._replace(
-                pages=(*graph[briefing.slug].pages, render.QUOTES))
-            if render.index_view(old, True) != render.index_view(briefing, True):
-                changed.add(render.QUOTES)
+        # Still among the latest where it was: its date and number of quotes are as they
+        # were. The quotes page changes with what its quotes say, the home page with its card.
+        for page, view in ((render.QUOTES, (True, False)), (render.HOME, (False, True))):
+            if page in before.pages:
+                graph[briefing.slug] = graph[briefing.slug]._replace(
+                    pages=(*graph[briefing.slug].pages, page))
+                if render.index_view(old, *view) != render.index_view(briefing, *view):
+                    changed.add(page)
     pages = {*render.INDEX_PAGES, *map(components.actor_page, actors)}
     for shown in graph.values():
         pages.update(shown.pages)
@@ -646,14 +650,15 @@ def _edit_pages(sink: Sink, actors: dict[str, Any], previous: Graph, graph: Grap
     return changed, kept
 
 
-def _mark_latest_quoted(graph: Graph, site: Site) -> None:
-    """Record the quotes page among the pages of the briefings it lists the latest quotes of."""
-    latest = render.latest_quoted(site)
-    for slug, shown in graph.items():
-        if (render.QUOTES in shown.pages) != (slug in latest):
-            pages = tuple(p for p in shown.pages if p != render.QUOTES)
-            graph[slug] = shown._replace(pages=(*pages, render.QUOTES) if slug in latest
-                                         else pages)
+def _mark_latest(graph: Graph, site: Site) -> None:
+    """Record the quotes page among the pages of the briefings it lists the latest quotes
+    of, and the home page among those of the briefings it shows the cards of."""
+    for page, latest in ((render.QUOTES, render.latest_quoted(site)),
+                         (render.HOME, render.latest_on_home(site))):
+        for slug, shown in graph.items():
+            if (page in shown.pages) != (slug in latest):
+                pages = tuple(p for p in shown.pages if p != page)
+                graph[slug] = shown._replace(pages=(*pages, page) if slug in latest else pages)
 
 
 def _showing(previous: Graph, changed: frozenset[str],

@@ -253,23 +253,32 @@ def shown_on(briefing: model.Briefing) -> dict[str, tuple[object, ...]]:
     return parts
 
 
-def index_view(briefing: model.Briefing, in_latest_quotes: bool) -> tuple[object, ...]:
-    """Everything an index page can show of a briefing, or count of it: its card (the home
-    page's latest, the briefings list, the tags' counts), who it quotes (the actors' quote
-    counts), its events, its relations with their notes (the network), and its quotes when
-    they are among the latest on the quotes page. While this is the same, and no briefing
-    is added or removed, no index page changes."""
+def index_view(briefing: model.Briefing, in_latest_quotes: bool,
+               on_home: bool = False) -> tuple[object, ...]:
+    """Everything an index page can show of a briefing, or count of it: its card but the
+    summary (the briefings list, the tags' counts, the order of the latest), who it quotes
+    (the actors' quote counts), its events, its relations with their notes (the network),
+    its quotes when they are among the latest on the quotes page, and its whole card when
+    it is among the latest on the home page. While this is the same, and no briefing is
+    added or removed, no index page changes."""
     return (
-        _card(briefing),
+        (briefing.slug, briefing.title, briefing.date.toordinal(), briefing.source.name,
+         len(briefing.quotes), briefing.tags),
         tuple(q.speaker for q in briefing.quotes),
         tuple(_event(model.EventRef(briefing, e)) for e in briefing.events),
         tuple((r.source, r.type, r.target, r.note) for r in briefing.relations),
         _quotes_of(briefing) if in_latest_quotes else (),
+        _card(briefing) if on_home else (),
     )
 
 
 def _quotes_of(briefing: model.Briefing) -> tuple[tuple[object, ...], ...]:
     return tuple(_quote(model.QuoteRef(briefing, q)) for q in briefing.quotes)
+
+
+def latest_on_home(site: model.Site) -> set[str]:
+    """The briefings the home page shows the cards of."""
+    return {briefing.slug for briefing in site.briefings[:LATEST]}
 
 
 def latest_quoted(site: model.Site) -> set[str]:
@@ -292,13 +301,15 @@ def plan_site(
     wanted: Callable[[str], bool] = lambda path: True,
     whole: Any = None,
     by_year: YearCounts | None = None,
+    totals: tuple[int, int, int, int] | None = None,
 ) -> list[PagePlan]:
     """The pages of the site but the briefings' own that `wanted` asks for, in a stable order,
     with their fingerprints; the work of a page not wanted is skipped.
 
     `site` may hold only the briefings that the wanted pages show: `whole`, then, is what
     templates see as `site` (the whole site, built only if a template looks at it), and
-    `by_year` the events and quotes of each year in the whole site.
+    `by_year` the events and quotes of each year in the whole site, and `totals` its
+    numbers of briefings, actors, quotes and events.
     """
     actors = site.actors
     seen_as = site if whole is None else whole
@@ -383,8 +394,9 @@ def plan_site(
         plan(quotes_page(year), partial(quotes_key, said), "quotes_year.md.j2",
              year=year, quotes=said)
     latest = site.briefings[:LATEST]
-    counts = (len(site.briefings), len(actors), len(site.quotes), len(site.events))
-    plan(HOME, lambda: (tuple(_card(b) for b in latest), counts), "home.md.j2", latest=latest)
+    counts = totals or (len(site.briefings), len(actors), len(site.quotes), len(site.events))
+    plan(HOME, lambda: (tuple(_card(b) for b in latest), counts), "home.md.j2", latest=latest,
+         stats=dict(zip(("briefings", "actors", "quotes", "events"), counts, strict=True)))
     plan(BRIEFINGS, partial(_rows, site.briefings), "briefings.md.j2")
     plan(
         ACTORS,

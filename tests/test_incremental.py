@@ -451,7 +451,12 @@ EDIT_PATHS: list[tuple[str, Callable[[Path], None], set[str] | None]] = [
     ("a latest quote's context", lambda root: _rewrite(_annotation(root, -1, "quotes"),
                                                        _first_quote_context),
      {render.QUOTES}),
-    ("a summary", lambda root: _rewrite(_annotation(root, 3), _set("summary", "Edited.")),
+    ("an old summary", lambda root: _rewrite(_annotation(root, 3), _set("summary", "Edited.")),
+     set()),
+    ("a latest summary", lambda root: _rewrite(_annotation(root, -1),
+                                               _set("summary", "Edited, and on the home page.")),
+     {render.HOME}),
+    ("a latest title", lambda root: _rewrite(_annotation(root, -1), _set("title", "Retitled")),
      None),
     ("an event", lambda root: _rewrite(_annotation(root, 4, "events"), _first_event_text),
      None),
@@ -463,15 +468,17 @@ EDIT_PATHS: list[tuple[str, Callable[[Path], None], set[str] | None]] = [
 
 
 def test_an_edit_that_changes_no_index_page_renders_only_the_pages_it_changed(
-    tmp_path: Path, cache_dir: Path
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """An edit that shows on no index page (no briefing added or removed, the same cards,
-    counts, events and relations), or only in the latest quotes, renders only the pages
-    whose part from the edited briefing changed, from the briefings those pages show; any
-    other edit looks at every index page. Either way the pages are those of a run from
-    scratch."""
+    """An edit that shows on no index page (no briefing added or removed, the same cards
+    but for the summary, counts, events and relations), or only in the latest quotes or
+    the latest cards on the home page, renders only the pages whose part from the edited
+    briefing changed, from the briefings those pages show (the shipped templates never
+    need the whole site); any other edit looks at every index page. Either way the pages
+    are those of a run from scratch."""
     root = synthetic_site(tmp_path)
     generate(root)
+    whole = calls(monkeypatch, pipeline._Whole, "__getattr__")
     for name, edit, index_pages in EDIT_PATHS:
         edit(root)
         stages = Stages()
@@ -481,6 +488,7 @@ def test_an_edit_that_changes_no_index_page_renders_only_the_pages_it_changed(
         if index_pages is not None:  # the pages planned are exactly those rewritten
             assert stages.get("planned", 0) == len(written), (name, written)
             assert set(written) & set(render.INDEX_PAGES) == index_pages, (name, written)
+            assert not whole, name
         else:
             assert stages["planned"] >= len(render.INDEX_PAGES), name
         assert tree_snapshot(root / "docs") == from_scratch(root, tmp_path), name
