@@ -537,7 +537,7 @@ def _produce(
         changed, kept = edit
         part = [store.result(slug, key)[0] for slug, key in standing.items()
                 if not changed.isdisjoint(graph[slug].pages)]
-        site = build_site(actors, edited + part)  # the latest of quotes and home among them
+        site = build_site(actors, edited + part)  # the latest of LATEST_PAGES among them
         events: Counter[int] = Counter()
         quotes: Counter[int] = Counter()
         for shown in graph.values():
@@ -616,9 +616,9 @@ def _edit_pages(sink: Sink, actors: dict[str, Any], previous: Graph, graph: Grap
     as written; otherwise None.
 
     The index pages are unchanged while no briefing was added or removed and none shows
-    differently on them (render.index_view), but the quotes page and the home page, which
-    change with the quotes and the cards among their latest; any other page changed only if
-    an edited briefing's part of it did (render.shown_on).
+    differently on them (render.index_view), but the quotes, home and timeline pages, which
+    change with the quotes, cards and events among their latest; any other page changed
+    only if an edited briefing's part of it did (render.shown_on).
     """
     if not edited or previous.keys() != graph.keys():
         return None
@@ -629,17 +629,17 @@ def _edit_pages(sink: Sink, actors: dict[str, Any], previous: Graph, graph: Grap
         if recorded is None or recorded[0] != before.key or recorded[1][0] is None:
             return None  # what the last run showed of it is not known any more
         old: Briefing = recorded[1][0]
-        if render.index_view(old, False) != render.index_view(briefing, False):
+        if render.index_view(old) != render.index_view(briefing):
             return None
         was, now = render.shown_on(old), render.shown_on(briefing)
         changed.update(page for page in was.keys() | now.keys() if was.get(page) != now.get(page))
-        # Still among the latest where it was: its date and number of quotes are as they
-        # were. The quotes page changes with what its quotes say, the home page with its card.
-        for page, view in ((render.QUOTES, (True, False)), (render.HOME, (False, True))):
+        # Still among the latest where it was (its date, its number of quotes and its events'
+        # dates are as they were), such a page changes with what it shows of it there.
+        for page in render.LATEST_PAGES:
             if page in before.pages:
                 graph[briefing.slug] = graph[briefing.slug]._replace(
                     pages=(*graph[briefing.slug].pages, page))
-                if render.index_view(old, *view) != render.index_view(briefing, *view):
+                if render.index_view(old, {page}) != render.index_view(briefing, {page}):
                     changed.add(page)
     pages = {*render.INDEX_PAGES, *map(components.actor_page, actors)}
     for shown in graph.values():
@@ -651,10 +651,9 @@ def _edit_pages(sink: Sink, actors: dict[str, Any], previous: Graph, graph: Grap
 
 
 def _mark_latest(graph: Graph, site: Site) -> None:
-    """Record the quotes page among the pages of the briefings it lists the latest quotes
-    of, and the home page among those of the briefings it shows the cards of."""
-    for page, latest in ((render.QUOTES, render.latest_quoted(site)),
-                         (render.HOME, render.latest_on_home(site))):
+    """Record each page of render.LATEST_PAGES among the pages of the briefings among its
+    latest (the quotes page's, the home page's and the timeline's)."""
+    for page, latest in render.latest_shown(site).items():
         for slug, shown in graph.items():
             if (page in shown.pages) != (slug in latest):
                 pages = tuple(p for p in shown.pages if p != page)

@@ -8,7 +8,7 @@ link: the analyst's words always show as written.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
@@ -253,22 +253,23 @@ def shown_on(briefing: model.Briefing) -> dict[str, tuple[object, ...]]:
     return parts
 
 
-def index_view(briefing: model.Briefing, in_latest_quotes: bool,
-               on_home: bool = False) -> tuple[object, ...]:
+def index_view(briefing: model.Briefing, among: Collection[str] = ()) -> tuple[object, ...]:
     """Everything an index page can show of a briefing, or count of it: its card but the
     summary (the briefings list, the tags' counts, the order of the latest), who it quotes
-    (the actors' quote counts), its events, its relations with their notes (the network),
-    its quotes when they are among the latest on the quotes page, and its whole card when
-    it is among the latest on the home page. While this is the same, and no briefing is
-    added or removed, no index page changes."""
+    (the actors' quote counts), its events' dates (the timeline's counts, their order), its
+    relations with their notes (the network), and what the pages of LATEST_PAGES show of it
+    where it is among their latest (`among`): its quotes, its whole card, its events. While
+    this is the same, and no briefing is added or removed, no index page changes."""
     return (
         (briefing.slug, briefing.title, briefing.date.toordinal(), briefing.source.name,
          len(briefing.quotes), briefing.tags),
         tuple(q.speaker for q in briefing.quotes),
-        tuple(_event(model.EventRef(briefing, e)) for e in briefing.events),
+        tuple(e.date.iso for e in briefing.events),
         tuple((r.source, r.type, r.target, r.note) for r in briefing.relations),
-        _quotes_of(briefing) if in_latest_quotes else (),
-        _card(briefing) if on_home else (),
+        _quotes_of(briefing) if QUOTES in among else (),
+        _card(briefing) if HOME in among else (),
+        tuple(_event(model.EventRef(briefing, e)) for e in briefing.events)
+        if TIMELINE in among else (),
     )
 
 
@@ -276,14 +277,17 @@ def _quotes_of(briefing: model.Briefing) -> tuple[tuple[object, ...], ...]:
     return tuple(_quote(model.QuoteRef(briefing, q)) for q in briefing.quotes)
 
 
-def latest_on_home(site: model.Site) -> set[str]:
-    """The briefings the home page shows the cards of."""
-    return {briefing.slug for briefing in site.briefings[:LATEST]}
+LATEST_PAGES = (QUOTES, HOME, TIMELINE)  # index pages that show the latest briefings' parts
 
 
-def latest_quoted(site: model.Site) -> set[str]:
-    """The briefings whose quotes the quotes page lists among the latest."""
-    return {ref.briefing.slug for ref in site.quotes[:RECENT]}
+def latest_shown(site: model.Site) -> dict[str, set[str]]:
+    """For each page of LATEST_PAGES, the briefings among its latest: whose quotes the quotes
+    page lists, whose cards the home page shows, whose events the timeline lists."""
+    return {
+        QUOTES: {ref.briefing.slug for ref in site.quotes[:RECENT]},
+        HOME: {briefing.slug for briefing in site.briefings[:LATEST]},
+        TIMELINE: {ref.briefing.slug for ref in site.events[-RECENT:]},
+    }
 
 
 YearCounts = tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]

@@ -434,6 +434,10 @@ def _first_event_text(data: dict[str, Any]) -> None:
     data["events"][0]["text"] = "An event told another way"
 
 
+def _first_event_date(data: dict[str, Any]) -> None:
+    data["events"][0]["date"] = "2031-02-03"
+
+
 def _first_relation_note(data: dict[str, Any]) -> None:
     data["relations"][0]["note"] = "A note written in an edit"
 
@@ -458,8 +462,12 @@ EDIT_PATHS: list[tuple[str, Callable[[Path], None], set[str] | None]] = [
      {render.HOME}),
     ("a latest title", lambda root: _rewrite(_annotation(root, -1), _set("title", "Retitled")),
      None),
-    ("an event", lambda root: _rewrite(_annotation(root, 4, "events"), _first_event_text),
-     None),
+    ("an old event", lambda root: _rewrite(_annotation(root, 4, "events"), _first_event_text),
+     set()),
+    ("a recent event", lambda root: _rewrite(_annotation(root, -1, "events"),
+                                             _first_event_text), {render.TIMELINE}),
+    ("an event's date", lambda root: _rewrite(_annotation(root, 5, "events"),
+                                              _first_event_date), None),
     ("a relation's note", lambda root: _rewrite(_annotation(root, 5, "relations"),
                                                 _first_relation_note), None),
     ("a latest quote removed", lambda root: _rewrite(_annotation(root, -1, "quotes"),
