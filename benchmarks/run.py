@@ -12,9 +12,9 @@ running the real command line as a subprocess (so every figure includes interpre
  3. a rerun after editing one quote's `context:` in one YAML file: wall time (the median of
     five edits, each a new text, every one timed), files rewritten and which ones, checked
     against the pages that show that quote after each edit;
- 3b. a rerun after giving one actor in actors.yaml a new title, then one after giving one a
-    new alias found in no article: wall time and files rewritten (edits that change no actor
-    id, which verify again only the briefings whose article holds a changed name);
+ 3b. a rerun after giving that briefing a new summary, one after giving one actor in
+    actors.yaml a new title, then one after giving one a new alias found in no article: wall
+    time and files rewritten;
  4. a cold `python -m generator build` (no generated pages, no site/) beside a bare
     `python -m mkdocs build` of the same generated Markdown with the `briefings` plugin
     removed from a copy of mkdocs.yml, both timed in the same run (alternating, twice by
@@ -117,6 +117,7 @@ L_NOOP = "no-op rerun"
 L_NOOP_FILES = "no-op rerun: files rewritten"
 L_EDIT = "one-quote edit rerun"
 L_EDIT_FILES = "one-quote edit: files rewritten"
+L_SUMMARY = "summary edit rerun"
 L_TITLE = "actor title edit rerun"
 L_ALIAS = "new alias (in no article) rerun"
 L_BUILD = "cold build (briefings build)"
@@ -129,7 +130,7 @@ L_SERVE = "serve edit-to-page (median of 3)"
 L_SERVE_BUILDS = "serve rebuilds per edit"
 LABELS = (
     L_STARTUP, L_GENERATE, L_PEAK, L_PER, L_PAGES, L_RATIO, L_NOOP, L_NOOP_FILES, L_EDIT,
-    L_EDIT_FILES, L_TITLE, L_ALIAS, L_BUILD, L_BARE, L_BUILD_RATIO, L_MARKUP, L_PLAIN,
+    L_EDIT_FILES, L_SUMMARY, L_TITLE, L_ALIAS, L_BUILD, L_BARE, L_BUILD_RATIO, L_MARKUP, L_PLAIN,
     L_MARKUP_RATIO, L_SERVE, L_SERVE_BUILDS,
 )
 
@@ -474,6 +475,20 @@ def find_quote_edit(seeds: Path) -> QuoteEdit:
     raise BenchmarkError("no quote with a context: line in any YAML file")
 
 
+def edit_summary(annotation: Path, size: int) -> str:
+    """Give a briefing a new one-line summary."""
+    lines = annotation.read_text("utf-8").splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        if line.startswith("summary: "):
+            end = index + 1  # past a folded block's lines
+            while end < len(lines) and lines[end].startswith(" "):
+                end += 1
+            lines[index:end] = [f'summary: "Benchmark summary {size}."\n']
+            annotation.write_text("".join(lines), "utf-8")
+            return f"{annotation.name}:{index + 1}: summary: \"Benchmark summary {size}.\""
+    raise BenchmarkError(f"no 'summary:' line in {annotation}")
+
+
 def edit_actor_title(actors: Path, size: int) -> str:
     """Give the first titled actor in the second half of actors.yaml a new title."""
     lines = actors.read_text("utf-8").splitlines(keepends=True)
@@ -619,10 +634,13 @@ def bench_size(size: int, work: Path, args: argparse.Namespace, results: Results
                 f"{', '.join(f'{r.seconds:.3f}' for r in reruns)} s",
                 "< 0.3 s" if at_1k else "", middle.seconds < 0.3 if at_1k else None)
 
-    # 3b. edits of actors.yaml that change no actor id: a title, then a new alias
-    for label, edit in ((L_TITLE, edit_actor_title), (L_ALIAS, add_unused_alias)):
+    # 3b. the summary of the same briefing, then edits of actors.yaml that change no actor
+    # id: a title, then a new alias
+    for label, change, path in ((L_SUMMARY, edit_summary, edit.yaml_file),
+                                (L_TITLE, edit_actor_title, root / "seeds" / "actors.yaml"),
+                                (L_ALIAS, add_unused_alias, root / "seeds" / "actors.yaml")):
         print(f"[N={size:,}] {label} ...", file=sys.stderr, flush=True)
-        what = edit(root / "seeds" / "actors.yaml", size)
+        what = change(path, size)
         before = snapshot(docs)
         rerun = run_timed(briefings_cli("generate"), root, args.timeout, args.code.env).check()
         files = changed_files(before, snapshot(docs))

@@ -23,6 +23,7 @@ LABELS = (
     "no-op rerun: files rewritten",
     "one-quote edit rerun",
     "one-quote edit: files rewritten",
+    "summary edit rerun",
     "actor title edit rerun",
     "new alias (in no article) rerun",
     "cold build (briefings build)",
