@@ -397,7 +397,7 @@ def _produce(
     if previous is None and sink is not None and change is not None:
         recorded = sink.graph(fingerprint(change.actors_key, salt))
         if recorded is not None:
-            previous = dict(recorded)  # (a briefing checked as before is entered anew)
+            previous = dict(recorded)  # a copy: what stands is entered under its new key
             redrawn, showing = _showing(previous, change.actors, actors)
     graph: Graph = {}
     briefings: list[Briefing] = []
