@@ -119,8 +119,9 @@ class Report(write.WriteReport):
 
 class Shown(NamedTuple):
     """What the last run made of one briefing: the key it was checked under, the pages that
-    show it (the quotes page too while its quotes are among the latest), its warnings, its
-    date, and what the years of the timeline and quotes pages count of it."""
+    show it (the quotes, home and timeline pages too while it is among their latest), its
+    warnings, its date, and what the years of the timeline and quotes pages and the tags
+    page count of it."""
 
     key: str
     pages: tuple[str, ...]
@@ -128,6 +129,7 @@ class Shown(NamedTuple):
     date: dt.date
     quotes: int
     event_years: tuple[int, ...]
+    tags: tuple[str, ...]
 
 
 Graph = dict[str, Shown]  # by slug
@@ -545,9 +547,10 @@ def _produce(
             quotes[shown.date.year] += shown.quotes
         counts = render.count_by_year(events, quotes)
         totals = (len(graph), len(actors), sum(quotes.values()), sum(events.values()))
+        tagged = Counter(tag for shown in graph.values() for tag in shown.tags)
         plans = render.plan_site(site, renderer, salt, changed.__contains__,
                                  _Whole(lambda: build_site(actors, everything())), counts,
-                                 totals)
+                                 totals, tuple(sorted(tagged.items())))
         if {plan.path for plan in plans} == changed:
             for page in kept:
                 sink.keep(page)
@@ -617,8 +620,9 @@ def _edit_pages(sink: Sink, actors: dict[str, Any], previous: Graph, graph: Grap
 
     The index pages are unchanged while no briefing was added or removed and none shows
     differently on them (render.index_view), but the quotes, home and timeline pages, which
-    change with the quotes, cards and events among their latest; any other page changed
-    only if an edited briefing's part of it did (render.shown_on).
+    change with the quotes, cards and events among their latest, and the tags page, with
+    the tags counted; any other page changed only if an edited briefing's part of it did
+    (render.shown_on).
     """
     if not edited or previous.keys() != graph.keys():
         return None
@@ -633,6 +637,8 @@ def _edit_pages(sink: Sink, actors: dict[str, Any], previous: Graph, graph: Grap
             return None
         was, now = render.shown_on(old), render.shown_on(briefing)
         changed.update(page for page in was.keys() | now.keys() if was.get(page) != now.get(page))
+        if old.tags != briefing.tags:  # the tags page counts them
+            changed.add(render.TAGS)
         # Still among the latest where it was (its date, its number of quotes and its events'
         # dates are as they were), such a page changes with what it shows of it there.
         for page in render.LATEST_PAGES:
@@ -690,7 +696,8 @@ def _add_to_graph(graph: Graph, previous: Graph | None, briefing: Briefing, key:
                   problems: list[Problem]) -> None:
     graph[briefing.slug] = _as_before(previous, briefing.slug, key) or Shown(
         key, tuple(map(sys.intern, render.pages_of(briefing))), tuple(problems), briefing.date,
-        len(briefing.quotes), tuple(event.date.year for event in briefing.events))
+        len(briefing.quotes), tuple(event.date.year for event in briefing.events),
+        briefing.tags)
 
 
 def _pages_to_plan(sink: Sink, previous: Graph | None, graph: Graph,

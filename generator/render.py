@@ -254,15 +254,16 @@ def shown_on(briefing: model.Briefing) -> dict[str, tuple[object, ...]]:
 
 
 def index_view(briefing: model.Briefing, among: Collection[str] = ()) -> tuple[object, ...]:
-    """Everything an index page can show of a briefing, or count of it: its card but the
-    summary (the briefings list, the tags' counts, the order of the latest), who it quotes
-    (the actors' quote counts), its events' dates (the timeline's counts, their order), its
-    relations with their notes (the network), and what the pages of LATEST_PAGES show of it
-    where it is among their latest (`among`): its quotes, its whole card, its events. While
-    this is the same, and no briefing is added or removed, no index page changes."""
+    """Everything an index page can show of a briefing, or count of it, but its tags (which
+    the tags page counts): its card but the summary and tags (the briefings list, the order
+    of the latest), who it quotes (the actors' quote counts), its events' dates (the
+    timeline's counts, their order), its relations with their notes (the network), and what
+    the pages of LATEST_PAGES show of it where it is among their latest (`among`): its
+    quotes, its whole card, its events. While this and its tags are the same, and no
+    briefing is added or removed, no index page changes."""
     return (
         (briefing.slug, briefing.title, briefing.date.toordinal(), briefing.source.name,
-         len(briefing.quotes), briefing.tags),
+         len(briefing.quotes)),
         tuple(q.speaker for q in briefing.quotes),
         tuple(e.date.iso for e in briefing.events),
         tuple((r.source, r.type, r.target, r.note) for r in briefing.relations),
@@ -306,14 +307,16 @@ def plan_site(
     whole: Any = None,
     by_year: YearCounts | None = None,
     totals: tuple[int, int, int, int] | None = None,
+    tag_counts: tuple[tuple[str, int], ...] | None = None,
 ) -> list[PagePlan]:
     """The pages of the site but the briefings' own that `wanted` asks for, in a stable order,
     with their fingerprints; the work of a page not wanted is skipped.
 
     `site` may hold only the briefings that the wanted pages show: `whole`, then, is what
     templates see as `site` (the whole site, built only if a template looks at it), and
-    `by_year` the events and quotes of each year in the whole site, and `totals` its
-    numbers of briefings, actors, quotes and events.
+    `by_year` the events and quotes of each year in the whole site, `totals` its numbers
+    of briefings, actors, quotes and events, and `tag_counts` its tags with the number of
+    briefings of each, by tag.
     """
     actors = site.actors
     seen_as = site if whole is None else whole
@@ -410,8 +413,8 @@ def plan_site(
         by_kind=partial(_actors_by_kind, site),
         quote_counts=lambda: {k: len(v) for k, v in site.quotes_by_actor.items()},
     )
-    plan(TAGS, lambda: tuple((tag, len(tagged)) for tag, tagged in site.tags.items()),
-         "tags.md.j2")
+    tags = tag_counts or tuple((tag, len(tagged)) for tag, tagged in site.tags.items())
+    plan(TAGS, lambda: tags, "tags.md.j2", tag_counts=tags)
     year_counts = by_year or count_by_year(
         {year: len(events) for year, events in events_by_year.items()},
         {year: len(quotes) for year, quotes in quotes_by_year.items()})

@@ -434,6 +434,16 @@ def _first_event_text(data: dict[str, Any]) -> None:
     data["events"][0]["text"] = "An event told another way"
 
 
+def _add_a_tag_used_elsewhere(root: Path) -> None:
+    """An old briefing given a tag that another briefing has and it has not."""
+    path = _annotation(root, 6, "tags")
+    tags = yaml.safe_load(path.read_text("utf-8"))["tags"]
+    other = next(tag for annotation in sorted((root / ARTICLES).glob("*.yaml"))
+                 for tag in yaml.safe_load(annotation.read_text("utf-8")).get("tags") or []
+                 if tag not in tags)
+    _rewrite(path, lambda data: data["tags"].append(other))
+
+
 def _first_event_date(data: dict[str, Any]) -> None:
     data["events"][0]["date"] = "2031-02-03"
 
@@ -462,6 +472,11 @@ EDIT_PATHS: list[tuple[str, Callable[[Path], None], set[str] | None]] = [
      {render.HOME}),
     ("a latest title", lambda root: _rewrite(_annotation(root, -1), _set("title", "Retitled")),
      None),
+    ("a tag used elsewhere", _add_a_tag_used_elsewhere, {render.TAGS}),
+    ("a new tag", lambda root: _rewrite(_annotation(root, 7, "tags"), lambda data: data[
+        "tags"].append("a-tag-of-its-own")), {render.TAGS}),
+    ("a tag no longer used", lambda root: _rewrite(_annotation(root, 7, "tags"), lambda data: data[
+        "tags"].remove("a-tag-of-its-own")), None),
     ("an old event", lambda root: _rewrite(_annotation(root, 4, "events"), _first_event_text),
      set()),
     ("a recent event", lambda root: _rewrite(_annotation(root, -1, "events"),
