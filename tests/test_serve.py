@@ -117,3 +117,16 @@ def test_a_broken_save_keeps_the_last_good_page_and_shows_the_error(server: Serv
     assert "Traceback" not in log
     edit(server.root, "speaker: mark-rute", "speaker: mark-rutte")
     server.wait_for(PAGE, "bf-build-errors", present=False)
+
+
+def test_edits_of_actors_yaml_show_after_one_rebuild_each(server: Server) -> None:
+    # A title (the record of pages stands) and a name (what was verified of each briefing
+    # that does not hold it stands too): both are on the briefing's page.
+    actors = server.root / "seeds" / "actors.yaml"
+    for old, new, shown in (("title: Secretary General of NATO", "title: NATO chief", "NATO chief"),
+                            ("name: Rustem Umerov", "name: Rustem Umierov", "Rustem Umierov")):
+        before = server.builds()
+        actors.write_text(actors.read_text("utf-8").replace(old, new, 1), "utf-8")
+        server.wait_for(PAGE, shown)
+        assert settle(server, before) == 1
+    assert "Traceback" not in server.log.read_text()
