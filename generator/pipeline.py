@@ -417,15 +417,15 @@ def _produce(
         key = _briefing_key(store, registry_key, entry)
         before = _as_before(previous, entry.slug, key) if entry.slug not in showing else None
         page = components.briefing_page(entry.slug)
-        if (before is not None and renders and sink is not None and store.holds(entry.slug, key)
-                and sink.written(page)):
+        holds = store.holds(entry.slug, key)
+        if before is not None and renders and sink is not None and holds and sink.written(page):
             sink.keep(page)
             problems.extend(before.problems)
             graph[entry.slug] = before
             standing[entry.slug] = key
             continue
         # (not unpickled unless it is the one: an older one may be, in a worker, to stand)
-        cached = store.result(entry.slug, key) if store.holds(entry.slug, key) else None
+        cached = store.result(entry.slug, key) if holds else None
         if cached is None:
             todo.append(_Job(entry, key, _checked_before(store, change, entry)))
             continue
@@ -486,6 +486,8 @@ def _produce(
                 continue
             for path, stamp in checked.stamps.items():
                 store.record_stamp(path, stamp)
+            if checked.kept is not None and sink is not None:
+                sink.keep(*checked.kept)
             if not checked.result:  # it stands as checked before (_as_before_renaming),
                 # and is entered under its new key as it was in the last run's record, there too
                 assert previous is not None and checked.stood is not None
@@ -496,8 +498,6 @@ def _produce(
                 if not known:
                     problems.extend(shown.problems)
                 standing[checked.slug] = checked.key
-                if checked.kept is not None and sink is not None:
-                    sink.keep(*checked.kept)
                 continue
             briefing, briefing_problems = result = pickle.loads(checked.result)
             store.record(checked.slug, checked.key, result, checked.result)
@@ -509,8 +509,6 @@ def _produce(
             if checked.page is not None and sink is not None:
                 path, page_fingerprint, sha, prepared = checked.page
                 sink.add(path, page_fingerprint, sha, prepared)
-            if checked.kept is not None and sink is not None:
-                sink.keep(*checked.kept)
 
     take("checked", known=False)
     store.keep_results({entry.slug for entry in found.briefings})
@@ -554,8 +552,8 @@ def _produce(
         if {plan.path for plan in plans} == changed:
             for page in kept:
                 sink.keep(page)
-        else:  # not expected: every page the edit can have changed is looked at instead
-            plans = None
+        else:  # a page it removes (a tag left with no briefing, say): every page it can have
+            plans = None  # changed is looked at instead, from the whole site
     if plans is None:  # from the whole site
         site = build_site(actors, everything())
         _mark_latest(graph, site)
@@ -705,9 +703,9 @@ def _pages_to_plan(sink: Sink, previous: Graph | None, graph: Graph,
     """Which pages to fingerprint (and render if their fingerprint changed).
 
     With no record of what the pages were made from (a first run, new templates, or new
-    actor ids): all of them. Otherwise the index pages, the pages that
-    showed, or now show, a briefing that changed, was added or was removed, and the pages
-    `also` names; every other page is kept as it is, unless it is no longer as written.
+    actor ids): all of them. Otherwise the index pages, the pages that showed, or now show,
+    a briefing that changed, was added or was removed, and the pages `also` names; every
+    other page is kept as it is, unless it is no longer as written.
     """
     if previous is None:
         return lambda path: True
@@ -776,22 +774,24 @@ def _registry(settings: Settings, path: Path | None, store: Cache, problems: lis
         found = []
         source, node, read_problems = load.read_actors(path, settings.root)
         found.extend(read_problems)
-        last = store.last_actors()
+        last = store.last_actors()  # (its key, (registry, problems, checks' key)) or None
+        before: validate.Registry | None = last[1][0] if last is not None else None
         made = {actor.description: actor.description_html
-                for actor in last[1][0].actors.values()} if last is not None else {}
+                for actor in before.actors.values()} if before is not None else {}
         registry = validate.check_actors(source, node, found, made)
         checks_key = _registry_key(registry)
-        if last is not None:
-            last_key, (before, _, before_checks) = last
-            if before.actors.keys() == registry.actors.keys() and before.broken == registry.broken:
-                change = RegistryChange(
-                    last_key, before_checks,
-                    frozenset(name for name, _ in before.names.items() ^ registry.names.items()),
-                    frozenset(actor_id for actor_id, actor in registry.actors.items()
-                              if before.actors[actor_id] != actor))
+        if (last is not None and before is not None and before.broken == registry.broken
+                and before.actors.keys() == registry.actors.keys()):
+            change = RegistryChange(
+                last[0], last[1][2],
+                frozenset(name for name, _ in before.names.items() ^ registry.names.items()),
+                frozenset(actor_id for actor_id, actor in registry.actors.items()
+                          if before.actors[actor_id] != actor))
         store.record_actors(key, (registry, found, checks_key))
     problems.extend(found)
     return registry, key, checks_key, change
+
+
 class _Job(NamedTuple):
     """A briefing to read and check: its files, its key (None: hashed where it is read),
     and the key it was checked under before a change of names alone (RegistryChange)."""
