@@ -26,6 +26,7 @@ _FOLDS = tuple((chr(code), folded) for code, folded in _FOLD_TABLE.items())
 # Every other character str.split() splits at (str.isspace()) but the space and line feed.
 OTHER_SPACES = ("\t\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
                 "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_SPACES = tuple((space, " ") for space in OTHER_SPACES)
 # Two literal spaces first: the engine then skips to each "  " in C instead of trying a
 # match at every single space (five times as fast on an article).
 _SPACE_RUNS = re.compile(r"(  +)")
@@ -52,7 +53,7 @@ class Folded:
 
 def fold(text: str) -> Folded:
     """Fold NFKC, curly quotes and apostrophes, dashes and white-space runs; nothing else."""
-    text = _replace_folded(text)
+    text = _replace_present(text, _FOLDS)
     if unicodedata.is_normalized("NFKC", text):
         return _collapse_spaces(text, [0], [0])
     # Rare slow path: characters that NFKC changes; map every folded character back.
@@ -75,13 +76,13 @@ def fold(text: str) -> Folded:
     return Folded("".join(chars), tuple(folded_starts), tuple(original_starts))
 
 
-def _replace_folded(text: str) -> str:
+def _replace_present(text: str, replacements: tuple[tuple[str, str], ...]) -> str:
     # str.translate looks up every character, and a regular expression stops at each one it
-    # finds; a test for each folded character, in C, then a pass for each of the handful an
-    # article holds, cost a tenth of the first and a third of the second.
-    for char, folded in _FOLDS:
+    # finds; a test for each character, in C, then a pass for each of the handful an article
+    # holds, cost a tenth of the first and a third of the second.
+    for char, replacement in replacements:
         if char in text:
-            text = text.replace(char, folded)
+            text = text.replace(char, replacement)
     return text
 
 
@@ -131,10 +132,7 @@ def split_paragraphs(text: str, markdown_source: bool) -> tuple[list[str], list[
     # Where the only white space is single spaces and line feeds, once every other kind is
     # made a space (most pasted text: a no-break space or two), a blank line is two line
     # feeds and a paragraph is single-spaced without splitting it into words.
-    spaced = text
-    for space in OTHER_SPACES:
-        if space in spaced:
-            spaced = spaced.replace(space, " ")
+    spaced = _replace_present(text, _SPACES)
     if "  " in spaced or " \n" in spaced or "\n " in spaced:
         if re.search(r"\n[ \t]*\n", text):
             blocks = [" ".join(b.split()) for b in re.split(r"\n[ \t]*\n", text)]
@@ -270,7 +268,7 @@ def _fold_joined(paragraphs: tuple[str, ...], starts: list[int]) -> Folded | Non
     line before it. None when that does not hold."""
     if not paragraphs:
         return None
-    text = _replace_folded(" ".join(paragraphs))
+    text = _replace_present(" ".join(paragraphs), _FOLDS)
     if "  " in text or text.startswith(" ") or not unicodedata.is_normalized("NFKC", text):
         return None
     return Folded(text, tuple(start - number for number, start in enumerate(starts)),
