@@ -491,27 +491,30 @@ def edit_summary(annotation: Path, size: int) -> str:
 
 def edit_actor_title(actors: Path, size: int) -> str:
     """Give the first titled actor in the second half of actors.yaml a new title."""
-    lines = actors.read_text("utf-8").splitlines(keepends=True)
-    for index in range(len(lines) // 2, len(lines)):
-        if lines[index].startswith("  title: "):
-            old = lines[index].strip()
-            lines[index] = f'  title: "Benchmark title {size}"\n'
-            actors.write_text("".join(lines), "utf-8")
-            return f"actors.yaml:{index + 1}: {old} -> title: \"Benchmark title {size}\""
-    raise BenchmarkError("no '  title:' line in the second half of actors.yaml")
+    title = f'title: "Benchmark title {size}"'
+    number, old = _edit_later_line(actors, "  title: ", lambda line: f"  {title}\n")
+    return f"actors.yaml:{number}: {old.strip()} -> {title}"
 
 
 def add_unused_alias(actors: Path, size: int) -> str:
     """Give the first actor with a one-line alias list in the second half of actors.yaml
     one more alias, a word found in no article."""
-    lines = actors.read_text("utf-8").splitlines(keepends=True)
     alias = f"Qzxw Benchmark {size}"
+    number, _ = _edit_later_line(actors, "  aliases: [",
+                                 lambda line: line.replace("[", f'["{alias}", ', 1))
+    return f"actors.yaml:{number}: alias \"{alias}\" added"
+
+
+def _edit_later_line(path: Path, prefix: str, change: Callable[[str], str]) -> tuple[int, str]:
+    """Change the first line in the second half of `path` that starts with `prefix`; its
+    number and what it was."""
+    lines = path.read_text("utf-8").splitlines(keepends=True)
     for index in range(len(lines) // 2, len(lines)):
-        if lines[index].startswith("  aliases: ["):
-            lines[index] = lines[index].replace("[", f'["{alias}", ', 1)
-            actors.write_text("".join(lines), "utf-8")
-            return f"actors.yaml:{index + 1}: alias \"{alias}\" added"
-    raise BenchmarkError("no '  aliases: [' line in the second half of actors.yaml")
+        if lines[index].startswith(prefix):
+            old, lines[index] = lines[index], change(lines[index])
+            path.write_text("".join(lines), "utf-8")
+            return index + 1, old
+    raise BenchmarkError(f"no {prefix.strip()!r} line in the second half of {path.name}")
 
 
 def pages_containing(docs: Path, text: str) -> set[str]:
