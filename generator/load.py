@@ -181,6 +181,9 @@ def parse_yaml(source: SourceFile) -> tuple[Node | None, list[Problem]]:
     loader: Any = _Loader(source.text)
     try:
         loader.get_event()  # stream start
+        if loader.check_event(yaml.StreamEndEvent):  # comments alone
+            return None, [Problem(source.path, 0, 0,
+                                  "empty file (comments only); expected a mapping of fields")]
         loader.get_event()  # document start
         root = _compose(loader, source.path, 0)
         loader.get_event()  # document end

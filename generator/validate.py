@@ -414,6 +414,9 @@ class Registry:
     nodes: dict[str, Scalar]
     names: dict[str, str]  # folded name or alias -> actor id
     broken: set[str] = field(default_factory=set)  # written, but with errors already reported
+    # False when actors.yaml is missing or is not a mapping: that is reported, and the ids
+    # briefings use are not checked against nothing (each would be an error of its own)
+    read: bool = True
 
 
 def check_actors(source: SourceFile | None, root: Node | None, problems: list[Problem],
@@ -425,11 +428,13 @@ def check_actors(source: SourceFile | None, root: Node | None, problems: list[Pr
     """
     registry = Registry({}, {}, {})
     if source is None or root is None:
+        registry.read = False
         return registry
     checker = Checker(source, problems)
     if not isinstance(root, Mapping):
         checker.error(root, f"top level must be a mapping from actor id to actor, "
                             f"got {_shape(root)}")
+        registry.read = False
         return registry
     name_nodes: dict[str, tuple[str, Scalar]] = {}
     written: list[tuple[str, str, Scalar]] = []  # (actor id, name or alias, where)
@@ -596,7 +601,7 @@ def check_references(
     references: list[Reference], registry: Registry, problems: list[Problem]
 ) -> None:
     """Every actor id used must be in the registry; suggest the nearest one."""
-    if not registry.actors and not registry.nodes:
+    if not registry.read:
         return
     for ref in references:
         if ref.node.value in registry.actors or ref.node.value in registry.broken:
