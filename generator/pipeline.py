@@ -702,10 +702,10 @@ def _pages_to_plan(sink: Sink, previous: Graph | None, graph: Graph,
                    also: set[str]) -> Callable[[str], bool]:
     """Which pages to fingerprint (and render if their fingerprint changed).
 
-    With no record of what the pages were made from (a first run, new templates, or new
-    actor ids): all of them. Otherwise the index pages, the pages that showed, or now show,
-    a briefing that changed, was added or was removed, and the pages `also` names; every
-    other page is kept as it is, unless it is no longer as written.
+    With no record of what the pages were made from (a first run, new templates, or actor
+    ids removed or renamed): all of them. Otherwise the index pages, the pages that showed,
+    or now show, a briefing that changed, was added or was removed, and the pages `also`
+    names; every other page is kept as it is, unless it is no longer as written.
     """
     if previous is None:
         return lambda path: True
@@ -745,9 +745,9 @@ def _encoded(path: str, page_fingerprint: str, text: str) -> tuple[str, str, byt
 
 class RegistryChange(NamedTuple):
     """How the actor registry changed since the one recorded last, when it has the same
-    actor ids (with the same ones in error): what actors.yaml was then, what briefings'
-    checks depended on in it, each folded name or alias added, removed or given to another
-    actor, and the actors whose entry changed (a name, title, description ...)."""
+    actor ids or more (with the same ones in error): what actors.yaml was then, what
+    briefings' checks depended on in it, each folded name or alias added, removed or given
+    to another actor, and the actors added or whose entry changed (a name, title ...)."""
 
     actors_key: str
     checks_key: str
@@ -759,7 +759,7 @@ def _registry(settings: Settings, path: Path | None, store: Cache, problems: lis
               ) -> tuple[validate.Registry, str, str, RegistryChange | None]:
     """The checked actor registry, taken from the cache while actors.yaml is unchanged; the
     key of the actors.yaml it was read from; what briefings' checks depend on in it; and,
-    when it changed but not in its ids, how."""
+    when it changed with no id removed, how."""
     registry: validate.Registry
     if path is None:
         registry = validate.check_actors(None, None, problems)
@@ -780,13 +780,16 @@ def _registry(settings: Settings, path: Path | None, store: Cache, problems: lis
                 for actor in before.actors.values()} if before is not None else {}
         registry = validate.check_actors(source, node, found, made)
         checks_key = _registry_key(registry)
+        # Actors added count as a change of names: a briefing with no error referred to
+        # known actors only, and one with an error (an id not known yet, say) is checked
+        # again. Not after an actors.yaml that could not be read: no id was checked then.
         if (last is not None and before is not None and before.broken == registry.broken
-                and before.actors.keys() == registry.actors.keys()):
+                and before.read and before.actors.keys() <= registry.actors.keys()):
             change = RegistryChange(
                 last[0], last[1][2],
                 frozenset(name for name, _ in before.names.items() ^ registry.names.items()),
                 frozenset(actor_id for actor_id, actor in registry.actors.items()
-                          if before.actors[actor_id] != actor))
+                          if before.actors.get(actor_id) != actor))
         store.record_actors(key, (registry, found, checks_key))
     problems.extend(found)
     return registry, key, checks_key, change

@@ -553,6 +553,43 @@ def test_a_new_alias_checks_again_only_the_briefings_whose_article_holds_it(
     assert tree_snapshot(root / "docs") == from_scratch(root, tmp_path)
 
 
+def test_a_new_actor_checks_again_only_the_briefings_that_can_name_or_need_it(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Adding an actor is a change of names: what was checked of a briefing whose article
+    holds none of the new names stands, and a briefing that failed for want of the actor
+    is checked again and now passes. The pages are those of a run from scratch."""
+    root = synthetic_site(tmp_path)
+    generate(root)
+    checked = calls(monkeypatch, validate, "check_briefing", lambda files: files.slug)
+    _edit_actors(root, lambda actors: actors.__setitem__(
+        "qx-observer", {"name": "Qx Unseen Observer", "kind": "person"}))
+    written = generate(root)
+    assert checked == []
+    assert written == sorted([components.actor_page("qx-observer"), render.ACTORS,
+                              render.HOME])  # its page, the list of actors, their count
+    assert tree_snapshot(root / "docs") == from_scratch(root, tmp_path)
+
+    needing = _annotation(root, 3, "actors")
+    _rewrite(needing, lambda data: data["actors"].append("qx-envoy"))
+    checked.clear()
+    with pytest.raises(pipeline.ContentError) as failure:
+        generate(root)
+    listed = len(yaml.safe_load(needing.read_text("utf-8"))["actors"])  # the last of them
+    assert [p.message for p in failure.value.problems if p.is_error] == [
+        f"actor {listed} 'qx-envoy' is not a known actor; add it to seeds/actors.yaml"]
+    articles = _folded_articles(root)
+    word = max(re.findall(r"[a-z]{7,}", articles[_annotation(root, 0).stem]))
+    holding = {slug for slug, text in articles.items() if word in text}
+    assert 0 < len(holding) < len(articles)
+    checked.clear()
+    _edit_actors(root, lambda actors: actors.__setitem__(
+        "qx-envoy", {"name": "Qx Envoy", "kind": "person", "aliases": [word]}))
+    generate(root)
+    assert sorted(checked) == sorted({needing.stem, *holding})
+    assert tree_snapshot(root / "docs") == from_scratch(root, tmp_path)
+
+
 def test_an_actor_s_title_edit_looks_again_only_at_the_pages_that_show_the_actor(
     tmp_path: Path, cache_dir: Path
 ) -> None:
