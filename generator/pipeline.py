@@ -447,7 +447,10 @@ def _produce(
     # What the last run checked of the briefings checked again, for telling what changed.
     earlier = ({job.entry.slug: store.recorded(job.entry.slug) for job in [*todo, *again]}
                if previous is not None and len(todo) + len(again) <= PARTIAL_UP_TO else {})
-    finder = MentionFinder(registry.names, few=len(todo) <= FEW)
+    # After a change of names, most briefings stand as checked, and their articles are
+    # searched for the changed names alone: the expression of all names may not be needed.
+    finder = MentionFinder(registry.names, few=len(todo) <= FEW,
+                           lazy=all(job.before is not None for job in todo))
     if renderer is not None:
         renderer.compile_all()
     jobs = todo

@@ -364,18 +364,22 @@ class MentionFinder:
     automaton finds them, at a quarter of its time in Python.
     """
 
-    def __init__(self, names: dict[str, str], *, few: bool = False) -> None:
+    def __init__(self, names: dict[str, str], *, few: bool = False, lazy: bool = False) -> None:
         """`names` maps each folded name or alias to its actor id. With `few` (a run that
         checks one or two articles) the expression of all names, which takes longer to
         compile than to use on a few articles, is not made: each article is searched for
-        the names it contains, a test of each name in C."""
+        the names it contains, a test of each name in C. With `lazy` (a run that may search
+        no article at all) it is made when first used."""
         self._ids = dict(names)
-        self._pattern = re.compile(_trie_pattern(names)) if names and not few else None
+        self._few = few or not names
+        self._pattern = None if self._few or lazy else re.compile(_trie_pattern(names))
 
     def find(self, article: ArticleText) -> Iterator[tuple[str, int, int, int]]:
         """Yield (actor id, paragraph, start, end) for every whole-word mention."""
         text = article.folded.text
         pattern = self._pattern
+        if pattern is None and not self._few:
+            pattern = self._pattern = re.compile(_trie_pattern(self._ids))
         if pattern is None:
             present = [name for name in self._ids if name in text]
             if not present:

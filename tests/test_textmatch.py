@@ -48,6 +48,8 @@ def test_mentions_are_the_leftmost_longest_whole_words(names: list[str], text: s
     ids = {name: f"actor-{i}" for i, name in enumerate(names)}
     found = list(MentionFinder(ids).find(article))
     assert list(MentionFinder(ids, few=True).find(article)) == found
+    lazy = MentionFinder(ids, lazy=True)  # the expression made on first use, then kept
+    assert list(lazy.find(article)) == found and list(lazy.find(article)) == found
     # names are matched in the folded text, and reported where they stand in the paragraph
     expected = [(ids[name], *article.locate(start, end))
                 for name, start, end in reference(names, article.folded.text)]
