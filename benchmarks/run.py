@@ -13,8 +13,8 @@ running the real command line as a subprocess (so every figure includes interpre
     five edits, each a new text, every one timed), files rewritten and which ones, checked
     against the pages that show that quote after each edit;
  3b. a rerun after giving that briefing a new summary, one after giving one actor in
-    actors.yaml a new title, then one after giving one a new alias found in no article: wall
-    time and files rewritten;
+    actors.yaml a new title, one after giving one a new alias found in no article, then one
+    after adding an actor whose name is in no article: wall time and files rewritten;
  4. a cold `python -m generator build` (no generated pages, no site/) beside a bare
     `python -m mkdocs build` of the same generated Markdown with the `briefings` plugin
     removed from a copy of mkdocs.yml, both timed in the same run (alternating, twice by
@@ -120,6 +120,7 @@ L_EDIT_FILES = "one-quote edit: files rewritten"
 L_SUMMARY = "summary edit rerun"
 L_TITLE = "actor title edit rerun"
 L_ALIAS = "new alias (in no article) rerun"
+L_ACTOR = "new actor (in no article) rerun"
 L_BUILD = "cold build (briefings build)"
 L_BARE = "bare mkdocs build"
 L_BUILD_RATIO = "build / bare mkdocs"
@@ -130,8 +131,8 @@ L_SERVE = "serve edit-to-page (median of 3)"
 L_SERVE_BUILDS = "serve rebuilds per edit"
 LABELS = (
     L_STARTUP, L_GENERATE, L_PEAK, L_PER, L_PAGES, L_RATIO, L_NOOP, L_NOOP_FILES, L_EDIT,
-    L_EDIT_FILES, L_SUMMARY, L_TITLE, L_ALIAS, L_BUILD, L_BARE, L_BUILD_RATIO, L_MARKUP, L_PLAIN,
-    L_MARKUP_RATIO, L_SERVE, L_SERVE_BUILDS,
+    L_EDIT_FILES, L_SUMMARY, L_TITLE, L_ALIAS, L_ACTOR, L_BUILD, L_BARE, L_BUILD_RATIO,
+    L_MARKUP, L_PLAIN, L_MARKUP_RATIO, L_SERVE, L_SERVE_BUILDS,
 )
 
 
@@ -505,6 +506,15 @@ def add_unused_alias(actors: Path, size: int) -> str:
     return f"actors.yaml:{number}: alias \"{alias}\" added"
 
 
+def add_unseen_actor(actors: Path, size: int) -> str:
+    """Add an actor at the end of actors.yaml whose name is found in no article."""
+    entry = f'qzxw-benchmark-{size}:\n  name: "Qzxw Benchmark Actor {size}"\n  kind: person\n'
+    text = actors.read_text("utf-8").rstrip("\n") + "\n\n"
+    actors.write_text(text + entry, "utf-8")
+    line = text.count("\n") + 1
+    return f"actors.yaml:{line}: actor 'qzxw-benchmark-{size}' added"
+
+
 def _edit_later_line(path: Path, prefix: str, change: Callable[[str], str]) -> tuple[int, str]:
     """Change the first line in the second half of `path` that starts with `prefix`; its
     number and what it was."""
@@ -637,11 +647,13 @@ def bench_size(size: int, work: Path, args: argparse.Namespace, results: Results
                 f"{', '.join(f'{r.seconds:.3f}' for r in reruns)} s",
                 "< 0.3 s" if at_1k else "", middle.seconds < 0.3 if at_1k else None)
 
-    # 3b. the summary of the same briefing, then edits of actors.yaml that change no actor
-    # id: a title, then a new alias
+    # 3b. the summary of the same briefing, then edits of actors.yaml: a title, a new alias,
+    # a new actor
+    actors = root / "seeds" / "actors.yaml"
     for label, change, path in ((L_SUMMARY, edit_summary, edit.yaml_file),
-                                (L_TITLE, edit_actor_title, root / "seeds" / "actors.yaml"),
-                                (L_ALIAS, add_unused_alias, root / "seeds" / "actors.yaml")):
+                                (L_TITLE, edit_actor_title, actors),
+                                (L_ALIAS, add_unused_alias, actors),
+                                (L_ACTOR, add_unseen_actor, actors)):
         print(f"[N={size:,}] {label} ...", file=sys.stderr, flush=True)
         what = change(path, size)
         before = snapshot(docs)

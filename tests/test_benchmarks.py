@@ -26,6 +26,7 @@ LABELS = (
     "summary edit rerun",
     "actor title edit rerun",
     "new alias (in no article) rerun",
+    "new actor (in no article) rerun",
     "cold build (briefings build)",
     "bare mkdocs build",
     "build / bare mkdocs",
