@@ -71,7 +71,7 @@ def draft_article(article: Path, root: Path, seeds: Path) -> tuple[Path, Draft]:
                                                "to become a briefing; move it there and "
                                                "draft it again")])
     slug = article.stem
-    if not load.SLUG.match(slug) or len(slug) > load.MAX_STEM or slug in load.RESERVED_NAMES:
+    if load.bad_stem(slug):
         raise ContentError([Problem(rel, 0, 0, load.slug_message(slug))])
     annotation = article.with_suffix(".yaml")
     annotated = ContentError([Problem(load.relative_to(annotation, root), 0, 0,
@@ -161,7 +161,7 @@ def _quote_spans(paragraph: str) -> list[tuple[int, int, str]]:
             continue
         spans.append((match.start(), match.end(), words, goes_on))
     return [(s, e, t) for s, e, t, _ in spans if len(t.split()) >= MIN_QUOTE_WORDS
-            and len(t) <= validate.LIMITS["text"]]
+            and len(t) <= validate.LIMITS["text"] and any(c.isalnum() for c in t)]
 
 
 def _speaker(paragraph: str, previous: str, start: int, end: int,

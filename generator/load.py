@@ -97,7 +97,8 @@ class _Stop(Exception):
         self.problem = problem
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Control characters, and the two noncharacters YAML refuses as well
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _WINDOWS_1252_HINT = {0x91, 0x92, 0x93, 0x94, 0x96, 0x97, 0x85}
 
 
@@ -157,7 +158,8 @@ def control_character_problems(source: SourceFile) -> list[Problem]:
             total += 1
             if len(found) < MAX_REPEATED:
                 code = f"U+{ord(match.group()):04X}"
-                message = f"control character {code}; remove it"
+                kind = "noncharacter" if match.group() in "\ufffe\uffff" else "control character"
+                message = f"{kind} {code}; remove it"
                 found.append(Problem(source.path, number, match.start() + 1, message))
     if total > MAX_REPEATED:
         last = found[-1]
@@ -415,7 +417,16 @@ MAX_STEM = 80
 # Names Windows reserves for devices: no file can be called con.md or nul.md there.
 RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
                             *(f"lpt{i}" for i in range(10))})
+# The page that lists a folder's briefings, actors or tags (briefings/index.md): no
+# briefing, actor or tag can have it as its slug.
+LIST_PAGE = "index"
 ARTICLE_SUFFIXES = (".txt", ".md")
+
+
+def bad_stem(stem: str) -> bool:
+    """Whether a file stem cannot be a briefing's slug (slug_message says why)."""
+    return (not SLUG.match(stem) or len(stem) > MAX_STEM or stem in RESERVED_NAMES
+            or stem == LIST_PAGE)
 
 
 @dataclass(slots=True)
@@ -510,7 +521,7 @@ def discover(seeds: Path, root: Path) -> Discovery:
         by_stem.setdefault(stem, {})[suffix] = path
     for stem, files in sorted(by_stem.items()):
         first = next(iter(files.values()))
-        if not SLUG.match(stem) or len(stem) > MAX_STEM or stem in RESERVED_NAMES:
+        if bad_stem(stem):
             problems.append(Problem(rel(first), 0, 0, slug_message(stem)))
             continue
         articles = [files[s] for s in ARTICLE_SUFFIXES if s in files]
@@ -618,6 +629,9 @@ def slug_message(stem: str) -> str:
     if stem in RESERVED_NAMES:
         return (f"'{stem}' is a reserved device name on Windows, where no file can be called "
                 f"{stem}.md; add a word to the file name")
+    if stem == LIST_PAGE:
+        return (f"'{stem}' is the name of the page that lists every briefing; add a word to "
+                "the file name")
     suggestion = shorten_slug(slugify(stem), MAX_STEM)
     hint = f"; rename it to '{suggestion}'" if suggestion else "; rename it with a-z, 0-9 and -"
     return f"'{shown(stem)}' is not a lowercase slug (a-z, 0-9, single hyphens){hint}"

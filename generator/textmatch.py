@@ -283,6 +283,7 @@ class Miss:
     passage: str
     similarity: int
     earlier: str = ""  # set when the part occurs, but only before this earlier-found part
+    in_words: bool = False  # the part occurs, but only inside longer words (`passage`)
 
 
 def find_quote(article: ArticleText, quote: str) -> list[tuple[int, int, int]] | Miss:
@@ -296,14 +297,43 @@ def find_quote(article: ArticleText, quote: str) -> list[tuple[int, int, int]] |
     found: list[tuple[int, int, int]] = []
     position = 0
     for number, part in enumerate(parts):
-        index = haystack.find(part, position)
+        index = _find_words(haystack, part, position)
         if index < 0:
-            if number and haystack.find(part) >= 0:
+            if number and _find_words(haystack, part, 0) >= 0:
                 return Miss(part, "", 0, earlier=parts[number - 1])
+            inside = haystack.find(part, position)
+            if inside >= 0:  # "lawful" in "unlawful" would change what was said
+                return Miss(part, _passage(article, inside, inside + len(part)), 0,
+                            in_words=True)
             return _closest(article, part, position)
         found.append(article.locate(index, index + len(part)))
         position = index + len(part)
     return found
+
+
+def _find_words(haystack: str, part: str, position: int) -> int:
+    """Where `part` first occurs from `position` on as whole words (not starting or ending
+    inside a word of `haystack`), or -1."""
+    starts, ends = _is_word(part[0]), _is_word(part[-1])
+    index = haystack.find(part, position)
+    while index >= 0:
+        end = index + len(part)
+        if (not starts or index == 0 or not _is_word(haystack[index - 1])) and (
+                not ends or end == len(haystack) or not _is_word(haystack[end])):
+            return index
+        index = haystack.find(part, index + 1)
+    return -1
+
+
+def _passage(article: ArticleText, start: int, end: int) -> str:
+    """The article's text from folded offset `start` to `end`, widened to whole words."""
+    haystack = article.folded.text
+    while start > 0 and _is_word(haystack[start - 1]):
+        start -= 1
+    while end < len(haystack) and _is_word(haystack[end]):
+        end += 1
+    number, first, last = article.locate(start, end)
+    return " ".join(article.paragraphs[number][first:last].split())
 
 
 def _closest(article: ArticleText, part: str, position: int) -> Miss:
@@ -313,15 +343,7 @@ def _closest(article: ArticleText, part: str, position: int) -> Miss:
     alignment = fuzz.partial_ratio_alignment(part, haystack[position:])
     if alignment is None or alignment.score == 0:
         return Miss(part, "", 0)
-    start = position + alignment.dest_start
-    end = position + alignment.dest_end
-    while start > 0 and _is_word(haystack[start - 1]):  # widen to whole words
-        start -= 1
-    while end < len(haystack) and _is_word(haystack[end]):
-        end += 1
-    _, first, last = article.locate(start, end)
-    number = article.locate(start, end)[0]
-    passage = " ".join(article.paragraphs[number][first:last].split())
+    passage = _passage(article, position + alignment.dest_start, position + alignment.dest_end)
     return Miss(part, passage, round(alignment.score))
 
 

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from generator import model
 from generator.load import (
+    LIST_PAGE,
     RESERVED_NAMES,
     SLUG,
     BriefingFiles,
@@ -48,6 +49,11 @@ NEAR_DUPLICATE_MIN = 6  # names shorter than this are not compared for a one-let
 # Python-Markdown takes time growing with the square of the "[" in a paragraph (~1 s for 2,000
 # on a slow machine): the sum of those squares over a Markdown text may not exceed this.
 MARKDOWN_BUDGET = 1_000_000
+# Lists and block quotes nested inside each other: Python-Markdown reads each level by
+# recursion, and a staircase of a few hundred '>' takes it minutes (or overflows the stack).
+MAX_NESTING = 20
+_NESTING = re.compile(r"[ \t]*(?:>[ \t]*|(?:[-*+]|[0-9]{1,9}[.)])(?:[ \t]+|$))+")
+_NESTING_MARKS = (">", "- ", "* ", "+ ", ". ", ") ")
 # Each < > & " ' becomes an HTML entity, and MkDocs' Markdown pass takes ~2.5 us per entity
 # (a 1 MiB article of '<' alone takes 2.7 s): at most this many in one annotation or article.
 MAX_ESCAPED = 150_000
@@ -61,8 +67,8 @@ LIMITS = {
     "text": 2000,
     "line": 500,
 }
-_GRADE = re.compile(r"^[A-F][1-6]$")
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_GRADE = re.compile(r"[A-F][1-6]\Z")  # \Z: '$' would let a final newline in
+_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")  # (\d: any script's)
 _BIDI = {0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069, 0x200E, 0x200F}
 # Words analysts type for a choice, and the choice they mean.
 SYNONYMS = {
@@ -183,7 +189,8 @@ class Checker:
             self.error(node, f"{what} must be text, got {_shape(node)}")
             return None
         value = unicodedata.normalize("NFC", node.value).strip()
-        if not value:
+        if not value or (not value.isprintable() and not any(
+                c.isprintable() and not c.isspace() for c in value)):  # a zero-width space alone
             self.error(node, f"{what} is empty; {empty}")
             return None
         # Printable text (no control, format, unassigned or separator character but the
@@ -217,8 +224,9 @@ class Checker:
             self.problems.append(truncated)
         return " ".join(value.split()) if one_line else value
 
-    def slug(self, node: Node, what: str) -> str | None:
-        """A lowercase slug such as an id, a tag or a relation type."""
+    def slug(self, node: Node, what: str, listed_on: str = "") -> str | None:
+        """A lowercase slug such as an id, a tag or a relation type; one that names a page
+        of its own, in the folder of the page `listed_on` names, cannot be that page's."""
         if not isinstance(node, Scalar):
             self.error(node, f"{what} must be a lowercase slug, got {_shape(node)}")
             return None
@@ -232,6 +240,10 @@ class Checker:
             if value in RESERVED_NAMES:
                 self.error(node, f"{what} '{value}' is a reserved device name on Windows, where "
                                  f"no file can be called {value}.md; add a word to it")
+                return None
+            if value == LIST_PAGE and listed_on:
+                self.error(node, f"{what} '{value}' is the name of the page that lists "
+                                 f"{listed_on}; add a word to it")
                 return None
             # One string for each id, tag or type: a briefing names its actors many times
             # over, and pickled, as it is for the cache, each is then written and read once.
@@ -294,9 +306,9 @@ class Checker:
         match = _DATE.match(node.value.strip())
         if match and (partial or match.group(3)):
             year, month, day = (int(g) if g else 0 for g in match.groups())
-            try:
-                if month:
-                    dt.date(year, month, day or 1)
+            try:  # a month or day written must be one (2024-00 is not a date)
+                if match.group(2):
+                    dt.date(year, month, day if match.group(3) else 1)
                 return model.PartialDate(year, month, day)
             except ValueError:
                 pass
@@ -439,7 +451,7 @@ def check_actors(source: SourceFile | None, root: Node | None, problems: list[Pr
     name_nodes: dict[str, tuple[str, Scalar]] = {}
     written: list[tuple[str, str, Scalar]] = []  # (actor id, name or alias, where)
     for key, node in root.items:
-        actor_id = checker.slug(key, "actor id")
+        actor_id = checker.slug(key, "actor id", "every actor")
         found = checker.fields(node, ACTOR_FIELDS, f"actor '{key.value}'")
         if actor_id is None or found is None:
             registry.broken.update({key.value, slugify(key.value)})
@@ -632,16 +644,18 @@ def check_briefing(
     root = files.node
     if root is None:
         return None, []
+    errors_before = sum(p.is_error for p in problems)  # a field missing or unknown counts
     found = checker.fields(root, BRIEFING_FIELDS, "a briefing")
     if found is None:
         return None, []
-    errors_before = sum(p.is_error for p in problems)
     article: ArticleText | None = None
+    heavy_article = None
     for content in (files.annotation, files.article):
         heavy = escape_heavy(content) if content is not None else None
         if heavy:
             problems.append(heavy)
-    if files.article is not None:
+            heavy_article = heavy if content is files.article else None
+    if files.article is not None and heavy_article is None:  # (too slow to read, if it is)
         article = read_article(files.article, files.markdown, problems)
 
     def value(name: str, read: Callable[[Node], object]) -> object:
@@ -660,7 +674,7 @@ def check_briefing(
                               empty="write a one-line judgment, or delete the item"))
     )
     tags = _unique(checker, "tag", [
-        (n, checker.slug(n, "tag"))
+        (n, checker.slug(n, "tag", "every tag"))
         for n in (checker.items(found["tags"][1], "tags") if "tags" in found else [])
     ])
     involvements = _involvements(checker, found["actors"][1]) if "actors" in found else ()
@@ -764,6 +778,11 @@ def slow_markdown(
     text: str, what: str, advice: str, *, lines: bool = True
 ) -> tuple[int, str] | None:
     """(line, message) when Markdown would take too long on `text`, else None."""
+    deepest = _deepest_nesting(text)
+    if deepest is not None:
+        line, depth = deepest
+        return line, (f"{what} nests lists or block quotes {depth} levels deep; at most "
+                      f"{MAX_NESTING} can be read: flatten them{advice}")
     blocks = _bracket_blocks(text)
     if sum(count * count for _, count in blocks) <= MARKDOWN_BUDGET:
         return None
@@ -774,6 +793,24 @@ def slow_markdown(
                   f"({count:,} in {where}; Markdown slows down with the "
                   f"square of that number, and {most:,} in one paragraph is the most): split "
                   f"long paragraphs or remove brackets{advice}")
+
+
+def _deepest_nesting(text: str) -> tuple[int, int] | None:
+    """(line, depth) of the first line nested past MAX_NESTING lists and block quotes (each
+    marker at its start, and each four spaces of indentation before them), else None."""
+    if sum(text.count(mark) for mark in _NESTING_MARKS) <= MAX_NESTING:
+        return None  # (most texts: no line can be that deep)
+    for number, line in enumerate(text.split("\n"), 1):
+        found = _NESTING.match(line)
+        if found is None:
+            continue
+        markers = found.group()
+        indent = len(markers) - len(markers.lstrip(" \t"))
+        # each '>' is a level, and so is each list marker between them
+        depth = markers.count(">") + len(markers.replace(">", " ").split()) + indent // 4
+        if depth > MAX_NESTING:
+            return number, depth
+    return None
 
 
 def _unique(checker: Checker, what: str, values: list[tuple[Node, str | None]]) -> list[str]:
@@ -838,7 +875,9 @@ def _verify(
                             "of a quote joined by ... must follow the article's order")
         return ()
     if isinstance(located, Miss):
-        if located.passage:
+        if located.in_words:
+            near = f"; it occurs only inside longer words, in \"{_clip(located.passage)}\""
+        elif located.passage:
             near = (f"; closest passage ({located.similarity}% similar): "
                     f"\"{_clip(located.passage)}\"")
         else:
@@ -896,9 +935,10 @@ def _claims(
             if isinstance(grade_node, Scalar) and _GRADE.match(grade_node.value):
                 grade = grade_node.value
             else:
-                got = grade_node.value if isinstance(grade_node, Scalar) else _shape(grade_node)
+                got = (f"'{shown(grade_node.value)}'" if isinstance(grade_node, Scalar)
+                       else _shape(grade_node))
                 checker.error(grade_node, f"{what} grade must be a source reliability A-F and an "
-                                          f"information credibility 1-6, such as B2; got '{got}'")
+                                          f"information credibility 1-6, such as B2; got {got}")
         likelihood = checker.choice(found["likelihood"][1], f"{what} likelihood",
                                     model.LIKELIHOODS) if "likelihood" in found else ""
         evidence = ""

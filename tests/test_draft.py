@@ -110,6 +110,8 @@ def test_an_annotated_article_is_never_overwritten(in_site: Path) -> None:
     ("../inbox/troops.txt", "seeds/inbox/troops.txt",
      "the article must be in seeds/articles/ to become a briefing; move it there and draft "
      "it again"),
+    ("index.txt", "seeds/articles/index.txt",
+     "'index' is the name of the page that lists every briefing; add a word to the file name"),
 ])
 def test_an_article_that_cannot_become_a_briefing_is_refused(
     unannotated: Path, name: str, where: str, message: str
@@ -157,7 +159,8 @@ def test_quotes_in_every_kind_of_mark_are_found_and_short_phrases_are_not(
         'Mark Rutte called it a "special operation" twice. "We will not be intimidated by '
         'threats," he said.\n\n'
         "Vladimir Putin answered: «Our soldiers are where they are needed.» Russia declined.\n\n"
-        "A diplomat added „Nobody here expected this so soon“ and left.\n"))
+        "A diplomat added „Nobody here expected this so soon“ and left. He paused: "
+        '"... ... ... ..."\n'))
     assert drafted["quotes"] == [
         {"speaker": "mark-rutte", "text": "We will not be intimidated by threats"},
         {"speaker": "vladimir-putin", "text": "Our soldiers are where they are needed."},
