@@ -452,7 +452,10 @@ def _produce(
     finder = MentionFinder(registry.names, few=len(todo) <= FEW,
                            lazy=all(job.before is not None for job in todo))
     if renderer is not None:
-        renderer.compile_all()
+        try:
+            renderer.compile_all()
+        except jinja2.TemplateError as exc:
+            raise ContentError(sorted([*problems, _template_problem(settings, exc)])) from None
     jobs = todo
 
     def job(i: int) -> _Checked:
@@ -572,7 +575,7 @@ def _produce(
             return plan.path, page_fingerprint, "", None
         try:
             text = plan.render()
-        except jinja2.TemplateError as exc:
+        except Exception as exc:  # a template's own mistake, such as {{ 1 / 0 }}
             return _template_problem(settings, exc)
         path, _, data, sha = _encoded(plan.path, page_fingerprint, text)
         return path, page_fingerprint, sha, sink.prepare(path, data)
@@ -879,7 +882,7 @@ def _check_briefing(
     if renderer is not None:
         try:
             text = renderer.briefing(briefing, article, registry.actors)
-        except jinja2.TemplateError as exc:
+        except Exception as exc:  # a template's own mistake, such as {{ 1 / 0 }}
             return _Checked.of(entry.slug, key, briefing, problems,
                                template_problem=_template_problem(settings, exc))
         page = _encoded(components.briefing_page(briefing.slug), render.briefing_fingerprint(
@@ -937,9 +940,11 @@ def _run_job(index: int) -> Any:
     return _JOB(index)
 
 
-def _template_problem(settings: Settings, exc: jinja2.TemplateError) -> Problem:
-    """A template mistake, located in the template as far as Jinja tells."""
-    filename = getattr(exc, "filename", None)
+def _template_problem(settings: Settings, exc: Exception) -> Problem:
+    """A template mistake, located in the template as far as Jinja tells. Anything else
+    raised while rendering is one only if it was raised in a template's own code (such as
+    {{ 1 / 0 }}); otherwise it is raised again."""
+    filename = getattr(exc, "filename", None) if isinstance(exc, jinja2.TemplateError) else None
     line = getattr(exc, "lineno", None) or 0
     if filename is None:  # an undefined name: the template's frame is in the traceback
         frame = exc.__traceback__
@@ -948,9 +953,18 @@ def _template_problem(settings: Settings, exc: jinja2.TemplateError) -> Problem:
             if code.endswith(".j2"):
                 filename, line = code, frame.tb_lineno
             frame = frame.tb_next
-    where = settings.rel(Path(filename)) if filename else settings.rel(settings.templates)
-    return Problem(where, line, 0, f"template error: {exc.message or exc}; "
-                                   "check the names used in the template")
+    if isinstance(exc, jinja2.TemplateError):
+        where = settings.rel(Path(filename)) if filename else settings.rel(settings.templates)
+        advice = ("" if isinstance(exc, render.TemplateNotUtf8) else
+                  "; check the names used in the template" if isinstance(
+                      exc, jinja2.UndefinedError) else "; check the template's syntax here")
+        return Problem(where, line, 0, f"template error: {(exc.message or str(exc)).rstrip('.')}"
+                                       f"{advice}")
+    if filename is None:
+        raise exc
+    return Problem(settings.rel(Path(filename)), line, 0,
+                   f"template error: {type(exc).__name__}: {exc}; check the expression on "
+                   "this line")
 
 
 @contextlib.contextmanager

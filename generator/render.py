@@ -55,6 +55,10 @@ def sanitise_markdown(text: str) -> Markup:
     return Markup(markdown_html(text))
 
 
+class TemplateNotUtf8(jinja2.TemplateSyntaxError):
+    """A template file that is not UTF-8 text."""
+
+
 class Renderer:
     """Renders every page of a site from the templates folder."""
 
@@ -62,6 +66,7 @@ class Renderer:
                  compiled: Path | None = None) -> None:
         """`compiled`: a folder to keep compiled templates in from one run to the next."""
         self.directory_urls = directory_urls
+        self.templates = templates
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates)),
             bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
@@ -108,9 +113,16 @@ class Renderer:
                                                       **values)
 
     def compile_all(self) -> None:
-        """Compile every template now, so worker processes inherit them compiled."""
+        """Compile every template now, so worker processes inherit them compiled; a
+        template that is not UTF-8 is a TemplateNotUtf8 naming it."""
         for name in self.env.list_templates(filter_func=lambda name: name.endswith(".j2")):
-            self.env.get_template(name)
+            try:
+                self.env.get_template(name)
+            except UnicodeDecodeError as exc:
+                raise TemplateNotUtf8(
+                    f"not UTF-8 (byte 0x{exc.object[exc.start]:02x}); save the template as UTF-8",
+                    exc.object[:exc.start].count(b"\n") + 1, name,
+                    str(self.templates / name)) from None
 
     def briefing(self, briefing: model.Briefing, article: model.Article,
                  actors: dict[str, model.Actor]) -> str:

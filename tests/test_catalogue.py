@@ -99,7 +99,8 @@ CATALOGUE: dict[int, tuple[str, ...]] = {
          "tests/test_catalogue.py::test_snippets_and_macros_are_off"),
     35: (INJECTION + "test_jinja_syntax_reaches_the_page_literally",
          "tests/test_catalogue.py::test_no_unsafe_yaml_or_template_calls",
-         "tests/test_catalogue.py::test_a_misspelled_template_variable_is_an_error"),
+         "tests/test_catalogue.py::test_a_misspelled_template_variable_is_an_error",
+         "tests/test_catalogue.py::test_a_template_mistake_is_an_error_at_its_line"),
     36: ("case:title-newline-front-matter",
          INJECTION + "test_astral_characters_keep_the_front_matter",
          "tests/test_catalogue.py::test_front_matter_cannot_gain_keys"),
@@ -291,6 +292,33 @@ def test_a_misspelled_template_variable_is_an_error(tmp_path: Path) -> None:
     assert [p.format() for p in problems if p.is_error] == [
         f"templates/briefing.md.j2:{line}:1: error: template error: 'generator.model.Briefing "
         "object' has no attribute 'titel'; check the names used in the template"]
+
+
+@pytest.mark.parametrize(("added", "message"), [
+    (b"{% if %}\n", "Expected an expression, got 'end of statement block'; check the "
+                    "template's syntax here"),
+    (b"{{ title|nosuchfilter }}\n", "No filter named 'nosuchfilter'; check the template's "
+                                    "syntax here"),
+    (b"{{ 1 / 0 }}\n", "ZeroDivisionError: division by zero; check the expression on this line"),
+    (b"caf\xe9\n", "not UTF-8 (byte 0xe9); save the template as UTF-8"),
+])
+def test_a_template_mistake_is_an_error_at_its_line(tmp_path: Path, added: bytes,
+                                                    message: str) -> None:
+    """A template is the site's own content: a mistake in it is reported where it is, by
+    `briefings generate`, which writes nothing (and prints no traceback)."""
+    root = copy_site(tmp_path / "site", BASE / "seeds")
+    template = root / "templates" / "briefing.md.j2"
+    lines = template.read_bytes().count(b"\n")
+    template.write_bytes(template.read_bytes() + added)
+    before = tree_snapshot(root / "docs")
+    run = subprocess.run([sys.executable, "-m", "generator", "generate"], cwd=root,
+                         capture_output=True, text=True, check=False,
+                         env={**os.environ, "BRIEFINGS_CACHE_DIR": str(tmp_path / "cache")})
+    assert run.returncode == 1
+    assert run.stderr.splitlines() == [
+        f"templates/briefing.md.j2:{lines + 1}:1: error: template error: {message}",
+        "1 error(s), 0 warning(s)", "nothing was written"]
+    assert tree_snapshot(root / "docs") == before
 
 
 # --- 34, 37: no snippets, no macros, no Mermaid -------------------------------------------
