@@ -22,6 +22,7 @@ import pickle
 import sqlite3
 import sys
 import tempfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -37,6 +38,7 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS results (name TEXT PRIMARY KEY, key TEXT, value BLOB)",
     "CREATE TABLE IF NOT EXISTS pages (page TEXT PRIMARY KEY, fingerprint TEXT, size INTEGER, "
     "mtime INTEGER)",
+    "CREATE TABLE IF NOT EXISTS words (article TEXT PRIMARY KEY, words BLOB)",
 )
 _ACTORS = "\0actors"  # the row of the actor registry among the briefings' results
 _AUTOSAVE_BYTES = 16_000_000  # of new results held before they are saved
@@ -96,8 +98,12 @@ class Cache:
     _rekeyed: set[str] = field(default_factory=set)  # results saved already, under another key
     # "folder\0page": (fingerprint, size, mtime_ns) of the page written there
     pages: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    # an article's content and kind ("sha256 .txt"): the words of its folded text (words_of),
+    # read from disk only by a run that needs them (load_words); None until then
+    _words: dict[str, bytes] | None = None
     _changed: dict[str, set[str]] = field(
-        default_factory=lambda: {"stamps": set(), "results": set(), "pages": set()})
+        default_factory=lambda: {"stamps": set(), "results": set(), "pages": set(),
+                                 "words": set()})
     # stats taken at the start of this run, each used once by file_hash instead of a new stat
     seen: dict[str, os.stat_result] = field(default_factory=dict, repr=False)
     autosave: Path | None = None  # the site root, to save to as results pile up, or None
@@ -110,10 +116,12 @@ class Cache:
         return any(self._changed.values())
 
     def file_hash(self, path: Path | str) -> str | None:
-        """The sha256 of a file, reusing the recorded one while the file is untouched."""
+        """The sha256 of a file, reusing the recorded one while the file is untouched (as
+        the stat taken at the start of the run, in `seen`, says: asked again in one run, as
+        after a change of names, a file is not looked at again)."""
         key = str(path)
         try:
-            info = self.seen.pop(key, None) or os.stat(key)
+            info = self.seen.get(key) or os.stat(key)
         except OSError:
             return None
         old = self.stamps.get(key)
@@ -230,6 +238,49 @@ class Cache:
         """Remember what a successful write into `folder` was made from."""
         self.record(f"\0graph {folder}", state, graph)
 
+    def load_words(self, root: Path) -> None:
+        """Read the words of every article recorded for the site at `root`, once."""
+        if self._words is not None:
+            return
+        self._words = {}
+        path = cache_file(root)
+        if not self.version or not path.is_file():
+            return
+        try:
+            connection = _connect(path)
+            try:
+                row = connection.execute(
+                    "SELECT value FROM meta WHERE name = 'version'").fetchone()
+                if row is not None and row[0] == self.version:
+                    self._words = dict(connection.execute("SELECT article, words FROM words"))
+            finally:
+                connection.close()
+        except sqlite3.Error:
+            pass
+
+    def words(self, article: str) -> str | None:
+        """The words recorded for an article (its key: words_key), or None."""
+        found = (self._words or {}).get(article)
+        if found is None:
+            return None
+        try:
+            return zlib.decompress(found).decode("utf-8")
+        except (zlib.error, UnicodeDecodeError):  # a damaged entry is only a miss
+            return None
+
+    def record_words(self, article: str, words: bytes) -> None:
+        """Remember the words of an article, as words_of made them."""
+        if self._words is None:
+            self._words = {}
+        self._words[article] = words
+        self._changed["words"].add(article)
+
+    def keep_words(self, articles: set[str]) -> None:
+        """Forget the words of articles no longer in the site (of those read so far)."""
+        for article in [a for a in self._words or {} if a not in articles]:
+            del self._words[article]  # type: ignore[union-attr]
+            self._changed["words"].add(article)
+
     def page_written(self, folder: Path, page: str) -> bool:
         """True when the page on disk is still the one this cache saw written."""
         recorded = self.pages.get(f"{folder}\0{page}")
@@ -319,12 +370,12 @@ def save_cache(root: Path, cache: Cache) -> None:
     try:
         connection.execute("BEGIN")
         if row is None or row[0] != cache.version:  # another version's cache: start afresh
-            for table in ("stamps", "results", "pages"):
+            for table in ("stamps", "results", "pages", "words"):
                 connection.execute(f"DELETE FROM {table}")  # our own table names
             connection.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)",
                                (cache.version,))
             changed = {"stamps": set(cache.stamps), "results": {*cache._results, *cache._pickled},
-                       "pages": set(cache.pages)}
+                       "pages": set(cache.pages), "words": set(cache._words or {})}
             cache._rekeyed.clear()  # no row is there to give a new key
         _save_rows(connection, cache, changed)
         connection.execute("COMMIT")
@@ -365,6 +416,11 @@ def _save_rows(connection: sqlite3.Connection, cache: Cache, changed: dict[str, 
     connection.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)", pages)
     connection.executemany("DELETE FROM pages WHERE page = ?",
                            [(p,) for p in changed["pages"] if p not in cache.pages])
+    words = cache._words or {}
+    connection.executemany("INSERT OR REPLACE INTO words VALUES (?, ?)",
+                           [(a, words[a]) for a in changed["words"] if a in words])
+    connection.executemany("DELETE FROM words WHERE article = ?",
+                           [(a,) for a in changed["words"] if a not in words])
 
 
 def _row(cache: Cache, name: str) -> tuple[str, str, bytes]:
@@ -374,6 +430,12 @@ def _row(cache: Cache, name: str) -> tuple[str, str, bytes]:
         blob = cache._blobs.get(name) or pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         return name, key, blob
     return (name, *cache._pickled[name])
+
+
+def words_key(sha256: str, path: str) -> str:
+    """What the words of the article at `path` are recorded under: its content and its
+    kind (a .md article is read for its text, a .txt one as it is)."""
+    return f"{sha256} {os.path.splitext(path)[1]}"
 
 
 def fingerprint(*parts: Any) -> str:

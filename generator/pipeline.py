@@ -33,10 +33,11 @@ from generator.cache import (
     output_stats,
     save_cache,
     save_summary,
+    words_key,
 )
 from generator.model import Briefing, Site, build_site
 from generator.problems import ContentError, Problem
-from generator.textmatch import MentionFinder
+from generator.textmatch import MentionFinder, may_occur, words_of
 
 T = TypeVar("T")
 LOCK_FILE = ".briefings-lock"
@@ -343,6 +344,7 @@ class _Checked:
     kept: tuple[str, str] | None = None  # its page, standing as written, and its fingerprint
     stood: str | None = None  # with no `result`: the key of the check that stands for it
     stamps: dict[str, Stamp] = field(default_factory=dict)  # of the files hashed to check it
+    words: tuple[str, bytes] | None = None  # the words of its article, when read for them
 
     @staticmethod
     def of(slug: str, key: str, briefing: Briefing | None, problems: list[Problem],
@@ -451,6 +453,9 @@ def _produce(
     # searched for the changed names alone: the expression of all names may not be needed.
     finder = MentionFinder(registry.names, few=len(todo) <= FEW,
                            lazy=all(job.before is not None for job in todo))
+    reads_words = change is not None and any(job.before is not None for job in todo)
+    if reads_words:  # (before the workers start, which inherit them)
+        store.load_words(settings.root)
     if renderer is not None:
         try:
             renderer.compile_all()
@@ -464,10 +469,14 @@ def _produce(
             # Standing as checked, and entered as it was in the last run's record: only its
             # key need come back, and the parent reads it from its own cache when asked.
             light = previous is not None and getattr(previous.get(entry.slug), "key", "") == before
-            standing_as_is = _as_before_renaming(settings, store, entry, key, before, change,
-                                                 sink if renders else None, salt, actors, light)
+            standing_as_is, words = _as_before_renaming(
+                settings, store, entry, key, before, change, sink if renders else None, salt,
+                actors, light)
             if standing_as_is is not None:
+                standing_as_is.words = words
                 return standing_as_is
+        else:
+            words = None
         stamps = None
         if key is None:  # hashed from the bytes then checked: one read, and the key is theirs
             stamps = Cache(contents={})
@@ -476,6 +485,7 @@ def _produce(
                                   renderer if renders else None, salt,
                                   stamps.contents if stamps is not None else None)
         checked.stamps = stamps.stamps if stamps is not None else {}
+        checked.words = words
         if checked.page is not None and sink is not None:
             path, page_fingerprint, data, sha = checked.page
             checked.page = (path, page_fingerprint, sha, sink.prepare(path, data))
@@ -492,6 +502,8 @@ def _produce(
                 continue
             for path, stamp in checked.stamps.items():
                 store.record_stamp(path, stamp)
+            if checked.words is not None:
+                store.record_words(*checked.words)
             if checked.kept is not None and sink is not None:
                 sink.keep(*checked.kept)
             if not checked.result:  # it stands as checked before (_as_before_renaming),
@@ -518,6 +530,10 @@ def _produce(
 
     take("checked", known=False)
     store.keep_results({entry.slug for entry in found.briefings})
+    if reads_words:
+        store.keep_words({words_key(stamp.sha256, entry.article_file)
+                          for entry in found.briefings if entry.article_file is not None
+                          and (stamp := store.stamps.get(entry.article_file))})
     if any(p.is_error for p in problems) or template_problems:
         raise ContentError(sorted(problems + list(template_problems)))
     if again:  # `job` reads the briefings to check, and the finder, from here
@@ -824,7 +840,7 @@ def _as_before_renaming(
     settings: Settings, store: Cache, entry: load.BriefingEntry, key: str, before: str,
     change: RegistryChange, sink: Sink | None, salt: str, actors: dict[str, Any],
     light: bool = False,
-) -> _Checked | None:
+) -> tuple[_Checked | None, tuple[str, bytes] | None]:
     """What was checked of a briefing before names alone changed in the actor registry,
     now under `key`, when checking it again would find the same: it had no error (whose
     message may suggest a name), and none of the names that changed occurs in its article,
@@ -834,29 +850,41 @@ def _as_before_renaming(
     `result`), which the cache holds already.
 
     Reading and folding the article is a tenth of checking it, and most briefings name
-    none of the few names an edit of actors.yaml changes.
+    none of the few names an edit of actors.yaml changes. The words of the article, once
+    read, are kept in the cache by its content (and come back as the second item, to be
+    recorded): the next change of names looks at them instead, which tells most names
+    apart without the article.
     """
     recorded = store.result(entry.slug, before)
     if recorded is None or recorded[0] is None:
-        return None
+        return None, None
     briefing, problems = recorded
-    read_problems: list[Problem] = []
-    source, markdown = load.read_article_file(entry, settings.root, read_problems)
-    article = validate.read_article(source, markdown, read_problems) if source else None
-    if article is None or read_problems:
-        return None
-    text = article.folded.text
-    if any(name in text for name in change.names):
-        return None
+    sha = store.file_hash(entry.article_file) if entry.article_file is not None else None
+    article_key = words_key(sha, entry.article_file) if sha and entry.article_file else None
+    words = store.words(article_key) if article_key is not None else None
+    made = None
+    if words is not None:
+        if any(may_occur(name, words) for name in change.names):
+            return None, None
+    else:
+        read_problems: list[Problem] = []
+        source, markdown = load.read_article_file(entry, settings.root, read_problems)
+        article = validate.read_article(source, markdown, read_problems) if source else None
+        if article is None or read_problems:
+            return None, None
+        text = article.folded.text
+        made = (article_key, words_of(text)) if article_key is not None else None
+        if any(name in text for name in change.names):
+            return None, made
     kept = None
     if sink is not None:
         page = components.briefing_page(entry.slug)
         if not sink.current(page, render.briefing_fingerprint(salt, briefing, before, actors)):
-            return None
+            return None, made
         kept = page, render.briefing_fingerprint(salt, briefing, key, actors)
         if light:
-            return _Checked(entry.slug, key, b"", kept=kept, stood=before)
-    return _Checked.of(entry.slug, key, briefing, problems, kept=kept)
+            return _Checked(entry.slug, key, b"", kept=kept, stood=before), made
+    return _Checked.of(entry.slug, key, briefing, problems, kept=kept), made
 
 
 def _check_briefing(

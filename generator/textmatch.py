@@ -6,6 +6,7 @@ import bisect
 import html
 import re
 import unicodedata
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -375,6 +376,18 @@ def sentence_around(
         left = max(start - begin - MAX_SENTENCE // 2, 0)
         sentence = "…" + sentence[left : left + MAX_SENTENCE].strip() + "…"
     return sentence
+
+
+def words_of(folded: str) -> bytes:
+    """The distinct words (runs of characters between white space) of an article's folded
+    text, compressed: a text in which a name can occur holds each of its words inside one
+    of these (may_occur)."""
+    return zlib.compress("\n".join(set(folded.split())).encode("utf-8"), 1)
+
+
+def may_occur(name: str, words: str) -> bool:
+    """False when the folded `name` cannot occur in the text whose words these are."""
+    return all(part in words for part in name.split())
 
 
 class MentionFinder:

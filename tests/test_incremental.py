@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import components, pipeline, render, validate
+from generator import components, load, pipeline, render, validate
 from generator.cache import load_cache, save_cache
 from generator.textmatch import article_text, split_paragraphs
 from tests.conftest import copy_site, corpus_maker, tree_snapshot
@@ -550,6 +550,33 @@ def test_a_new_alias_checks_again_only_the_briefings_whose_article_holds_it(
     _add_alias(root, second, word)  # now a mention of the second actor wherever it stands
     generate(root)
     assert sorted(checked) == sorted(holding)
+    assert tree_snapshot(root / "docs") == from_scratch(root, tmp_path)
+
+
+def test_after_one_change_of_names_the_next_reads_only_articles_that_may_hold_the_names(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first change of names reads every article to look for them, and keeps its words
+    in the cache; the next reads only the articles whose words may hold a changed name
+    (and checks those whose text does again). The pages are those of a run from scratch."""
+    root = synthetic_site(tmp_path)
+    generate(root)
+    read = calls(monkeypatch, load, "read_article_file", lambda entry: entry.slug)
+    checked = calls(monkeypatch, validate, "check_briefing", lambda files: files.slug)
+    actors = list(yaml.safe_load((root / "seeds" / "actors.yaml").read_text("utf-8")))
+    _add_alias(root, actors[-1], "Qxzv Nowhere")
+    generate(root)
+    articles = _folded_articles(root)
+    assert sorted(read) == sorted(articles) and checked == []
+    read.clear()
+    _add_alias(root, actors[-2], "Qxzv Elsewhere")
+    generate(root)
+    assert read == [] and checked == []
+    word = max(re.findall(r"[a-z]{7,}", next(iter(articles.values()))))
+    holding = sorted(slug for slug, text in articles.items() if word in text)
+    _add_alias(root, actors[1], word)
+    generate(root)
+    assert sorted(read) == sorted(checked) == holding
     assert tree_snapshot(root / "docs") == from_scratch(root, tmp_path)
 
 

@@ -8,11 +8,20 @@ Hypothesis looks for any names and text on which the two disagree.
 from __future__ import annotations
 
 import re
+import zlib
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.textmatch import OTHER_SPACES, MentionFinder, article_text, fold, split_paragraphs
+from generator.textmatch import (
+    OTHER_SPACES,
+    MentionFinder,
+    article_text,
+    fold,
+    may_occur,
+    split_paragraphs,
+    words_of,
+)
 
 # Few letters, so names share beginnings and overlap often; punctuation and regex syntax,
 # so the expression must escape them.
@@ -54,6 +63,25 @@ def test_mentions_are_the_leftmost_longest_whole_words(names: list[str], text: s
     expected = [(ids[name], *article.locate(start, end))
                 for name, start, end in reference(names, article.folded.text)]
     assert found == expected
+
+
+@settings(max_examples=400, derandomize=True, deadline=None)
+@given(names=names, text=st.text(LETTERS + "_1\n\u2028\x85\t", max_size=60))
+def test_the_words_of_a_text_never_rule_out_a_name_it_holds(names: list[str],
+                                                             text: str) -> None:
+    """After a change of names, an article whose words rule out every changed name is not
+    read again: that must never be wrong about a name the folded text holds."""
+    folded = article_text([text], [False]).folded.text
+    words = zlib.decompress(words_of(folded)).decode("utf-8")
+    for name in names:
+        if name in folded:
+            assert may_occur(name, words), (name, folded)
+
+
+def test_the_words_of_a_text_rule_out_names_it_does_not_hold() -> None:
+    words = zlib.decompress(words_of(fold("Rutte met NATO allies in Brussels.").text)).decode()
+    assert may_occur("NATO allies", words) and may_occur("Brus", words)
+    assert not may_occur("Mark Rutte", words) and not may_occur("NATO Secretary", words)
 
 
 def test_a_name_inside_a_longer_name_is_not_a_second_mention() -> None:
