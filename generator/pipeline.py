@@ -800,7 +800,8 @@ def _registry(settings: Settings, path: Path | None, store: Cache, problems: lis
         before: validate.Registry | None = last[1][0] if last is not None else None
         made = {actor.description: actor.description_html
                 for actor in before.actors.values()} if before is not None else {}
-        registry = validate.check_actors(source, node, found, made)
+        registry = validate.check_actors(source, node, found, made,
+                                         before.slugs if before is not None else None)
         checks_key = _registry_key(registry)
         # Actors added count as a change of names: a briefing with no error referred to
         # known actors only, and one with an error (an id not known yet, say) is checked

@@ -429,14 +429,17 @@ class Registry:
     # False when actors.yaml is missing or is not a mapping: that is reported, and the ids
     # briefings use are not checked against nothing (each would be an error of its own)
     read: bool = True
+    slugs: dict[str, str] = field(default_factory=dict)  # of each name and alias, as made
 
 
 def check_actors(source: SourceFile | None, root: Node | None, problems: list[Problem],
-                 made: dict[str, str] | None = None) -> Registry:
+                 made: dict[str, str] | None = None,
+                 slugs: dict[str, str] | None = None) -> Registry:
     """Validate actors.yaml into actors, and the name/alias table used to find mentions.
 
     `made` holds descriptions made into HTML already (by an earlier check), by their text:
     an edit of actors.yaml changes a few, and making each costs a Markdown pass and a clean.
+    `slugs` holds the slugs of names and aliases made by an earlier check (its `slugs`).
     """
     registry = Registry({}, {}, {})
     if source is None or root is None:
@@ -481,7 +484,7 @@ def check_actors(source: SourceFile | None, root: Node | None, problems: list[Pr
             if not other and isinstance(spelled_at, Scalar):
                 name_nodes[folded] = (actor_id, spelled_at)
                 registry.names[folded] = actor_id
-    warn_similar_names(checker, written)
+    registry.slugs = warn_similar_names(checker, written, slugs or {})
     for _key, node in root.items:
         affiliation = node.get("affiliation") if isinstance(node, Mapping) else None
         if isinstance(affiliation, Scalar) and SLUG.match(affiliation.value):
@@ -490,14 +493,16 @@ def check_actors(source: SourceFile | None, root: Node | None, problems: list[Pr
     return registry
 
 
-def warn_similar_names(checker: Checker, written: list[tuple[str, str, Scalar]]) -> None:
+def warn_similar_names(checker: Checker, written: list[tuple[str, str, Scalar]],
+                       known: dict[str, str]) -> dict[str, str]:
     """Warn when two actors' names or aliases look like one name spelled two ways.
 
     Two kinds: spellings that give the same slug (they differ only in case, spacing,
     punctuation, accents or script: "Kim Jong Un" and "Kim Jong-un", "Müller" and "Muller"),
     and spellings one letter apart ("Zelensky" and "Zelenskyy"), compared after NFKC and
     case folding. Identical spellings are an error reported elsewhere. One warning per pair
-    of actors, at the later spelling.
+    of actors, at the later spelling. Returns the slug of each spelling, for the next check
+    (`known`: those of the last one; python-slugify takes 30 us a name).
     """
     warned: set[tuple[str, str]] = set()
 
@@ -514,7 +519,7 @@ def warn_similar_names(checker: Checker, written: list[tuple[str, str, Scalar]])
     by_slug: dict[str, int] = {}
     by_variant: dict[str, list[int]] = {}
     keys = [unicodedata.normalize("NFKC", s).casefold() for _, s, _ in written]
-    slugs = [slugify(s) for _, s, _ in written]
+    slugs = [known.get(s) or slugify(s) for _, s, _ in written]
     for i, (actor_id, spelling, node) in enumerate(written):
         j = by_slug.setdefault(slugs[i], i) if slugs[i] else i
         if written[j][0] != actor_id and fold(written[j][1]).text != fold(spelling).text:
@@ -530,6 +535,7 @@ def warn_similar_names(checker: Checker, written: list[tuple[str, str, Scalar]])
                 warn(actor_id, spelling, node, written[j], "are one letter apart")
         for variant in variants:
             by_variant.setdefault(variant, []).append(i)
+    return {spelling: slug for (_, spelling, _), slug in zip(written, slugs, strict=True)}
 
 
 def _one_letter_apart(first: str, second: str) -> bool:

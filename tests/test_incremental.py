@@ -660,6 +660,30 @@ def test_an_edit_of_actors_yaml_makes_html_of_the_new_descriptions_only(
         "utf-8")
 
 
+def test_an_edit_of_actors_yaml_slugs_the_new_names_only(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Names are compared by their slugs for the similar-names warning: an edit of
+    actors.yaml makes the slugs of the names it adds alone, and warns as a fresh check."""
+    root = synthetic_site(tmp_path)
+    generate(root)
+    slugged = calls(monkeypatch, validate, "slugify")
+    actors = list(yaml.safe_load((root / "seeds" / "actors.yaml").read_text("utf-8")))
+    _edit_actors(root, lambda entries: entries[actors[3]].__setitem__("title", "Edited"))
+    generate(root)
+    assert slugged == []
+    near = yaml.safe_load((root / "seeds" / "actors.yaml").read_text("utf-8"))[actors[0]][
+        "name"] + "x"  # one letter from another actor's name
+    _add_alias(root, actors[2], near)
+    problems = pipeline.check(pipeline.read_settings(root))[1]
+    assert slugged == [near]
+    fresh: list[Any] = []
+    source, node, _ = load.read_actors(root / "seeds" / "actors.yaml", root)
+    validate.check_actors(source, node, fresh)
+    assert [p for p in problems if p.path == "seeds/actors.yaml"] == fresh
+    assert any(near in p.message and "one letter apart" in p.message for p in fresh)
+
+
 def test_a_page_touched_on_disk_is_rendered_again_after_an_edit_elsewhere(
     tmp_path: Path, cache_dir: Path
 ) -> None:
