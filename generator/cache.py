@@ -173,6 +173,8 @@ class Cache:
                 found = (recorded_key, pickle.loads(data))  # our own file, outside the site
             except Exception:  # any damaged entry is only a cache miss
                 return None
+            if not isinstance(found[1], tuple | dict):  # every result is one or the other
+                return None
             self._results[name] = found
         if found is None or found[0] != key:
             return None

@@ -29,7 +29,12 @@ def common_options(func: F) -> F:
 
 
 def _settings(seeds: str | None, docs: str | None, templates: str | None) -> pipeline.Settings:
-    return pipeline.read_settings(Path.cwd(), seeds, docs, templates)
+    try:
+        return pipeline.read_settings(Path.cwd(), seeds, docs, templates)
+    except ContentError as exc:  # mkdocs.yml, or the folders given, cannot be used
+        report(exc.problems, quiet=False)
+        click.echo("nothing was written", err=True)
+        sys.exit(1)
 
 
 def report(problems: list[Problem], quiet: bool) -> None:

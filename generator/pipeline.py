@@ -82,26 +82,160 @@ def read_settings(
     docs: str | None = None,
     templates: str | None = None,
 ) -> Settings:
-    """Settings from mkdocs.yml in `root` (docs_dir, use_directory_urls, plugin options)."""
-    config: dict[str, object] = {}
-    config_file = root / "mkdocs.yml"
-    if config_file.is_file():
-        with contextlib.suppress(yaml.YAMLError, OSError):
-            loaded = yaml.load(config_file.read_text("utf-8"), Loader=_IgnoreTags)
-            if isinstance(loaded, dict):
-                config = loaded
+    """Settings from mkdocs.yml in `root` (docs_dir, site_dir, use_directory_urls, plugin
+    options), overridden by `seeds`, `docs` and `templates` (the command line's options).
+
+    Raises ContentError when mkdocs.yml cannot be read as MkDocs would, gives a setting of
+    the wrong type, or names folders that overlap: the docs folder inside the content, or a
+    site folder that would replace the site itself when published.
+    """
+    problems: list[Problem] = []
+    config, where = _read_config(root / "mkdocs.yml", problems)
+
+    def text(value: object, name: str, default: str) -> str:
+        if value is None and name not in where:
+            return default
+        if isinstance(value, str) and value.strip():
+            return value
+        line, col = where.get(name, (0, 0))
+        problems.append(Problem("mkdocs.yml", line, col, f"{name} must be a folder name, "
+                                f"such as {default}; got {_shown_value(value)}"))
+        return default
+
     options: dict[str, object] = {}
-    for plugin in config.get("plugins") or []:  # type: ignore[attr-defined]
-        if isinstance(plugin, dict) and isinstance(plugin.get("briefings"), dict):
-            options = plugin["briefings"]
-    return Settings(
+    plugins = config.get("plugins")
+    entries = list(plugins.items()) if isinstance(plugins, dict) else [
+        next(iter(item.items())) if isinstance(item, dict) and len(item) == 1 else (item, None)
+        for item in plugins] if isinstance(plugins, list) else []
+    if plugins is not None and not isinstance(plugins, list | dict):
+        line, col = where.get("plugins", (0, 0))
+        problems.append(Problem("mkdocs.yml", line, col, "plugins must be a list of plugin "
+                                f"names, such as [search, briefings]; got {_shown_value(plugins)}"))
+    for name, value in entries:
+        if name == "briefings" and isinstance(value, dict):
+            options = value
+    for option in ("seeds", "templates"):
+        if option in options and not (isinstance(options[option], str)
+                                      and str(options[option]).strip()):
+            line, col = where.get("plugins", (0, 0))
+            problems.append(Problem("mkdocs.yml", line, col, f"the briefings plugin's {option} "
+                                    f"must be a folder name; got {_shown_value(options[option])}"))
+            options = {k: v for k, v in options.items() if k != option}
+    urls = config.get("use_directory_urls", True)
+    if not isinstance(urls, bool):
+        line, col = where.get("use_directory_urls", (0, 0))
+        problems.append(Problem("mkdocs.yml", line, col, "use_directory_urls must be true or "
+                                f"false; got {_shown_value(urls)}"))
+        urls = True
+    settings = Settings(
         root=root,
         seeds=root / (seeds or str(options.get("seeds", "seeds"))),
-        docs=root / (docs or str(config.get("docs_dir", "docs"))),
+        docs=root / (docs or text(config.get("docs_dir"), "docs_dir", "docs")),
         templates=root / (templates or str(options.get("templates", "templates"))),
-        directory_urls=bool(config.get("use_directory_urls", True)),
-        site_dir=root / str(config.get("site_dir", "site")),
+        directory_urls=urls,
+        site_dir=root / text(config.get("site_dir"), "site_dir", "site"),
     )
+    if not problems and not seeds and not (root / "mkdocs.yml").exists() \
+            and not settings.seeds.exists():
+        problems.append(Problem("mkdocs.yml", 0, 0, "not found here, nor a seeds folder: run "
+                                "briefings from the site root (the folder with mkdocs.yml), "
+                                "or start a site with briefings init"))
+    if not problems:
+        given = {"seeds": seeds, "docs_dir": docs, "templates": templates}
+        problems.extend(_overlapping_folders(settings, where, given))
+    if problems:
+        raise ContentError(problems)
+    return settings
+
+
+def _read_config(path: Path, problems: list[Problem]
+                 ) -> tuple[dict[str, object], dict[str, tuple[int, int]]]:
+    """mkdocs.yml as a mapping (empty when there is no file), and where each top-level key
+    is written; a file MkDocs could not read is a problem."""
+    try:
+        source = path.read_text("utf-8")
+    except FileNotFoundError:
+        return {}, {}
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem("mkdocs.yml", 0, 0, f"cannot be read ({exc}); save it as UTF-8"))
+        return {}, {}
+    try:
+        loaded = yaml.load(source, Loader=_IgnoreTags)
+        node = yaml.compose(source, Loader=_IgnoreTags)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+        reason = getattr(exc, "problem", None) or str(exc)
+        problems.append(Problem("mkdocs.yml", line, col, f"not valid YAML ({reason}); MkDocs "
+                                "cannot read it either"))
+        return {}, {}
+    if not isinstance(loaded, dict) or not isinstance(node, yaml.MappingNode):
+        problems.append(Problem("mkdocs.yml", 1 if loaded is not None else 0, 1 if loaded
+                                is not None else 0, "must be a mapping of MkDocs settings "
+                                "(site_name, nav, plugins ...)"))
+        return {}, {}
+    where = {key.value: (key.start_mark.line + 1, key.start_mark.column + 1)
+             for key, _ in node.value if isinstance(key, yaml.ScalarNode)}
+    return loaded, where
+
+
+def _shown_value(value: object) -> str:
+    if value is None:
+        return "nothing"
+    return f"{type(value).__name__} {value!r}"[:80]
+
+
+def _overlapping_folders(settings: Settings, where: dict[str, tuple[int, int]],
+                         given: dict[str, str | None]) -> list[Problem]:
+    """The folders that must be apart but are not: content, docs and templates (none the
+    same as another or inside it, and docs not the site root), and the site folder (which a
+    build replaces as a whole: not the root or above it, and apart from the three)."""
+    problems: list[Problem] = []
+    root = os.path.realpath(settings.root)
+    folders = {"seeds": settings.seeds, "docs_dir": settings.docs,
+               "templates": settings.templates}
+    real = {name: os.path.realpath(path) for name, path in folders.items()}
+
+    def inside(inner: str, outer: str) -> bool:
+        return inner == outer or inner.startswith(outer.rstrip("/") + "/")
+
+    def problem(name: str, message: str) -> None:
+        option = {"seeds": "--seeds", "docs_dir": "--docs", "templates": "--templates"}.get(name)
+        if option and given.get(name):
+            problems.append(Problem(option, 0, 0, message))
+            return
+        line, col = where.get(name, where.get("plugins", (0, 0)))
+        problems.append(Problem("mkdocs.yml", line, col, message))
+
+    def shown(path: Path) -> str:
+        return settings.rel(path) or "."
+
+    if real["docs_dir"] == root:
+        problem("docs_dir", "docs_dir is the site root: the generated pages would be written "
+                            "among the content; use a folder of its own, such as docs")
+        return problems
+    names = list(real)
+    for i, first in enumerate(names):
+        for second in names[i + 1:]:
+            if inside(real[first], real[second]) or inside(real[second], real[first]):
+                problem(second, f"{second} ({shown(folders[second])}) and {first} "
+                                f"({shown(folders[first])}) are the same folder or one holds the "
+                                "other; give each a folder of its own")
+    if settings.site_dir is None:
+        return problems
+    site = os.path.realpath(settings.site_dir)
+    if inside(root, site):
+        problem("site_dir", f"site_dir ({shown(settings.site_dir)}) holds the site root: a "
+                            "build would replace the content with the built site; use a folder "
+                            "of its own, such as site")
+    else:
+        for name, path in real.items():
+            if inside(site, path) or inside(path, site):
+                problem("site_dir", f"site_dir ({shown(settings.site_dir)}) and {name} "
+                                    f"({shown(folders[name])}) are the same folder or one holds "
+                                    "the other: a build replaces the site folder as a whole; "
+                                    "use a folder of its own, such as site")
+    return problems
 
 
 Progress = Callable[[str, int, int], None]
@@ -272,7 +406,9 @@ def generate(
     target = folder or settings.docs
     with run_lock(settings) if lock else contextlib.nullcontext(), _no_gc_pauses():
         # A killed run is finished (or undone) before any page on disk is trusted.
-        recovered = write.recover(target, settings.rel(target))
+        recovered = write.recover(target, settings.rel(target), render.owned_page)
+        if any(p.is_error for p in recovered):
+            raise ContentError(recovered)
         # Taken before anything is read: a file saved during this run changes it for the next.
         signature, stats = input_signature([settings.seeds, settings.templates],
                                            str(target), settings.directory_urls)
@@ -300,7 +436,8 @@ def generate(
             if owned:
                 save_cache(settings.root, store)
         report.problems = sorted(recovered + report.problems)
-        pages = report.pages if report.pages is not None else write.read_manifest(target)
+        pages = report.pages if report.pages is not None else write.read_manifest(
+            target, render.owned_page)
         files = [*pages, write.MANIFEST]
         outputs = output_stats(target, files)
         if outputs is not None:
@@ -311,7 +448,7 @@ def generate(
 
 
 def _generate(settings: Settings, store: Cache, target: Path, progress: Progress) -> Report:
-    sink = _Folder(target, store, write.Update(target, settings.rel(target)))
+    sink = _Folder(target, store, write.Update(target, settings.rel(target), render.owned_page))
     try:
         produced = _produce(settings, store, sink, progress)
     except BaseException:
@@ -787,7 +924,7 @@ def _registry(settings: Settings, path: Path | None, store: Cache, problems: lis
         registry = validate.check_actors(None, None, problems)
         return registry, "", _registry_key(registry), None
     key = fingerprint(str(path), store.file_hash(path))
-    cached = store.actors(key)
+    cached = _checked_registry(store.actors(key))
     found: list[Problem]
     change = None
     if cached is not None:
@@ -797,6 +934,8 @@ def _registry(settings: Settings, path: Path | None, store: Cache, problems: lis
         source, node, read_problems = load.read_actors(path, settings.root)
         found.extend(read_problems)
         last = store.last_actors()  # (its key, (registry, problems, checks' key)) or None
+        if last is not None and _checked_registry(last[1]) is None:
+            last = None
         before: validate.Registry | None = last[1][0] if last is not None else None
         made = {actor.description: actor.description_html
                 for actor in before.actors.values()} if before is not None else {}
@@ -816,6 +955,15 @@ def _registry(settings: Settings, path: Path | None, store: Cache, problems: lis
         store.record_actors(key, (registry, found, checks_key))
     problems.extend(found)
     return registry, key, checks_key, change
+
+
+def _checked_registry(cached: Any) -> tuple[validate.Registry, list[Problem], str] | None:
+    """A registry as the cache recorded it (registry, problems, checks' key), or None if the
+    cache holds something else there: the cache is only ever a saving of time."""
+    if isinstance(cached, tuple) and len(cached) == 3 and isinstance(
+            cached[0], validate.Registry) and isinstance(cached[1], list):
+        return cached
+    return None
 
 
 class _Job(NamedTuple):
@@ -1022,7 +1170,13 @@ def _no_gc_pauses() -> Iterator[None]:
 def run_lock(settings: Settings) -> Iterator[None]:
     """One run at a time per site: a second one is refused instead of corrupting output."""
     path = settings.root / LOCK_FILE
-    handle = open(path, "a+")  # noqa: SIM115 - held for the whole run
+    try:  # never through a link: the pid would be written into whatever it points to
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    except OSError as exc:
+        raise ContentError([Problem(LOCK_FILE, 0, 0, f"cannot be used to hold off "
+                                    f"a second run ({exc.strerror or exc}): it should be a "
+                                    "file; delete it")]) from None
+    handle = os.fdopen(descriptor, "r+")
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -135,8 +135,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         if self.command != "serve":
             return files
         assert self.settings is not None
-        generated = write.read_manifest(self.preview)
-        owned = set(write.read_manifest(self.settings.docs)) | set(generated)
+        generated = write.read_manifest(self.preview, render.owned_page)
+        owned = set(write.read_manifest(self.settings.docs, render.owned_page)) | set(generated)
         for file in list(files):
             if file.src_uri in owned:
                 files.remove(file)

@@ -39,6 +39,12 @@ QUOTES = "quotes/index.md"
 NETWORK = "network/index.md"
 INDEX_PAGES = (HOME, BRIEFINGS, ACTORS, TAGS, TIMELINE, QUOTES, NETWORK)
 OWNED_DIRS = ("briefings", "actors", "tags", "timeline", "quotes", "network")
+
+
+def owned_page(rel: str) -> bool:
+    """Whether a docs-relative path is one the generator writes (and may remove): the home
+    page, and what is in its folders; never a hand-written page."""
+    return rel == HOME or rel.split("/", 1)[0] in OWNED_DIRS
 LATEST = 12
 RECENT = 30
 

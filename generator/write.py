@@ -20,7 +20,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,12 +50,21 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_manifest(docs: Path) -> dict[str, list[str]]:
-    """The generator's record of its own pages: path to accepted hashes."""
+Owned = Callable[[str], bool]  # whether a docs-relative path is one the generator may write
+
+
+def _anything(rel: str) -> bool:
+    return True
+
+
+def read_manifest(docs: Path, owned: Owned = _anything) -> dict[str, list[str]]:
+    """The generator's record of its own pages: path to accepted hashes. A path it does not
+    own (an edited or damaged manifest) is not its page, and is left out."""
     try:
         data = json.loads((docs / MANIFEST).read_text("utf-8"))
         files = data.get("files", {})
-        return {str(k): [str(h) for h in v] for k, v in files.items() if isinstance(v, list)}
+        return {str(k): [str(h) for h in v] for k, v in files.items()
+                if isinstance(v, list) and owned(str(k))}
     except (OSError, ValueError, AttributeError):
         return {}
 
@@ -109,7 +118,7 @@ def _safe_target(docs: Path, rel: str, folders: set[str] | None = None) -> Path 
         current = f"{current}/{part}"
         if folders is not None and current in folders:
             continue
-        if os.path.islink(current):
+        if os.path.islink(current) or (os.path.lexists(current) and not os.path.isdir(current)):
             return None
         if folders is not None:
             folders.add(current)
@@ -119,22 +128,47 @@ def _safe_target(docs: Path, rel: str, folders: set[str] | None = None) -> Path 
     return target
 
 
+def _file_in_the_way(docs: Path, rel: str) -> str:
+    """The first folder on the way to a page that is a file (no link), or ""."""
+    parts = rel.split("/")
+    for depth in range(1, len(parts)):
+        folder = "/".join(parts[:depth])
+        path = docs / folder
+        if path.is_symlink():
+            return ""
+        if path.exists() and not path.is_dir():
+            return folder
+    return ""
+
+
 # --- recovery -------------------------------------------------------------------------------
 
 
-def recover(docs: Path, label: str = "docs") -> list[Problem]:
+def recover(docs: Path, label: str = "docs", owned: Owned = _anything) -> list[Problem]:
     """Finish or discard what a killed run left in docs/; call it holding the run lock.
 
     With a journal the earlier run had committed: its moves and deletions are completed (roll
     forward). Without one it had not: the staging folder is deleted and docs/ is as it was.
     Returns warnings saying what was done (nothing when there was nothing to do).
     `write_pages` calls it first; a caller that looks at the pages in docs/ before writing
-    (to skip unchanged ones) should call it before that.
+    (to skip unchanged ones) should call it before that. When the disk refuses (a file is
+    where a folder of pages was), the problem is an error, and the journal stays for a run
+    after it is cleared.
     """
-    return _recover(docs, label)[0]
+    try:
+        return _recover(docs, label, owned)[0]
+    except OSError as exc:
+        return [Problem(f"{label}/{STAGING}", 0, 0, "could not finish an interrupted earlier "
+                        f"run ({exc.strerror or exc}{_at(exc, docs)}); clear that path and "
+                        "run again")]
 
 
-def _recover(docs: Path, label: str) -> tuple[list[Problem], set[str]]:
+def _at(exc: OSError, docs: Path) -> str:
+    name = exc.filename if isinstance(exc.filename, str) else ""
+    return f": {name[len(str(docs)) + 1:] or name}" if name.startswith(f"{docs}/") else ""
+
+
+def _recover(docs: Path, label: str, owned: Owned) -> tuple[list[Problem], set[str]]:
     """`recover`, and the pages it changed."""
     retired = docs / RETIRED
     if retired.is_symlink() or retired.is_file():
@@ -149,7 +183,7 @@ def _recover(docs: Path, label: str) -> tuple[list[Problem], set[str]]:
         staging.unlink()
         return [Problem(where, 0, 0, "removed a stray file in place of the staging folder",
                         Severity.WARNING)], set()
-    journal = _read_journal(staging)
+    journal = _read_journal(staging, owned)
     if journal is None:
         shutil.rmtree(staging)
         return [Problem(where, 0, 0, "an earlier run was interrupted before it changed any "
@@ -160,8 +194,9 @@ def _recover(docs: Path, label: str) -> tuple[list[Problem], set[str]]:
         {*journal[0], *journal[1]}
 
 
-def _read_journal(staging: Path) -> tuple[list[str], dict[str, str]] | None:
-    """The pages to move in and the pages to delete (with their hashes), or None."""
+def _read_journal(staging: Path, owned: Owned) -> tuple[list[str], dict[str, str]] | None:
+    """The pages to move in and the pages to delete (with their hashes), or None (as for one
+    that names a path the generator does not own)."""
     try:
         data = json.loads((staging / JOURNAL).read_text("utf-8"))
     except (OSError, ValueError):
@@ -172,7 +207,8 @@ def _read_journal(staging: Path) -> tuple[list[str], dict[str, str]] | None:
     deletes = data.get("delete")
     if not isinstance(moves, list) or not isinstance(deletes, dict):
         return None
-    if not all(isinstance(rel, str) and _safe_rel(rel) for rel in [*moves, *deletes]):
+    if not all(isinstance(rel, str) and _safe_rel(rel) and owned(rel)
+               for rel in [*moves, *deletes]):
         return None
     if not all(isinstance(sha, str) for sha in deletes.values()):
         return None
@@ -231,9 +267,10 @@ class Update:
     (it writes only into the staging folder) and send the outcome back for the owner's `took`.
     """
 
-    def __init__(self, docs: Path, label: str = "docs") -> None:
+    def __init__(self, docs: Path, label: str = "docs", owned: Owned = _anything) -> None:
         self.docs = docs
         self.label = label
+        self.owned = owned
         self.report = WriteReport()
         self.hashes: dict[str, str] = {}  # every page added: its sha256
         self.changes: list[str] = []  # the pages staged to replace what is on disk
@@ -248,13 +285,13 @@ class Update:
             self._refuse(label, "refusing to write into a symlinked folder")
             return
         try:
-            recovered, self._touched = _recover(docs, label)
+            recovered, self._touched = _recover(docs, label, owned)
         except OSError as exc:
             self._refuse(f"{label}/{STAGING}", "could not finish or discard an interrupted "
                          f"earlier run ({exc.strerror or exc})")
             return
         self.report.problems.extend(recovered)
-        self.manifest = read_manifest(docs)
+        self.manifest = read_manifest(docs, owned)
         self._checked = True
 
     def _refuse(self, where: str, message: str) -> None:
@@ -278,6 +315,11 @@ class Update:
         target = _safe_target(self.docs, rel, self._folders)
         shown = f"{self.label}/{rel}"
         if target is None:
+            blocked = _file_in_the_way(self.docs, rel)
+            if blocked:
+                return Staged("refused", Problem(f"{self.label}/{blocked}", 0, 0, "a file is "
+                                                 "where the generator puts a folder of pages; "
+                                                 "move or delete it"))
             return Staged("refused", Problem(shown, 0, 0, "refusing to write outside the docs "
                                              "folder or through a symlink"))
         if os.path.lexists(target):
@@ -334,6 +376,13 @@ class Update:
             final[rel] = self.manifest.get(rel) or [_sha((self.docs / rel).read_bytes())]
         if not self.changes and not stale and final == self.manifest:
             report.pages = list(final)
+            return report
+        manifest = self.docs / MANIFEST
+        if os.path.lexists(manifest) and (manifest.is_symlink() or not manifest.is_file()):
+            self.abort()
+            report.problems.append(Problem(f"{self.label}/{MANIFEST}", 0, 0, "this is where "
+                                           "the generator keeps the list of its pages, and it "
+                                           "is not a file; move or delete it"))
             return report
         try:
             _make_folder(str(self._staging), self._made)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -266,3 +268,170 @@ def test_concurrent_run_is_refused(in_site: Path) -> None:
         fcntl.flock(lock, fcntl.LOCK_UN)
     after = run_cli("generate")
     assert after.exit_code == 0, after.stderr
+
+
+# --- mkdocs.yml and the folders around the content -----------------------------------------
+
+def _configured(root: Path, line: str) -> int:
+    """Add a line to mkdocs.yml; its number."""
+    config = root / "mkdocs.yml"
+    text = config.read_text("utf-8").rstrip("\n") + "\n"
+    config.write_text(text + line + "\n", "utf-8")
+    return text.count("\n") + 1
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("site_dir: .", "site_dir (.) holds the site root: a build would replace the content with "
+                    "the built site; use a folder of its own, such as site"),
+    ("site_dir: seeds", "site_dir (seeds) and seeds (seeds) are the same folder or one holds "
+                        "the other: a build replaces the site folder as a whole; use a folder "
+                        "of its own, such as site"),
+    ("site_dir: docs", "site_dir (docs) and docs_dir (docs) are the same folder or one holds "
+                       "the other: a build replaces the site folder as a whole; use a folder "
+                       "of its own, such as site"),
+    ("docs_dir: seeds/articles", "docs_dir (seeds/articles) and seeds (seeds) are the same "
+                                 "folder or one holds the other; give each a folder of its own"),
+    ("docs_dir: .", "docs_dir is the site root: the generated pages would be written among "
+                    "the content; use a folder of its own, such as docs"),
+    ("docs_dir:", "docs_dir must be a folder name, such as docs; got nothing"),
+    ("docs_dir: 5", "docs_dir must be a folder name, such as docs; got int 5"),
+    ("plugins: 5", "plugins must be a list of plugin names, such as [search, briefings]; "
+                   "got int 5"),
+    ('use_directory_urls: "no"', "use_directory_urls must be true or false; got str 'no'"),
+    ("nav: [", "not valid YAML (did not find expected node content); MkDocs cannot read it "
+               "either"),
+])
+def test_settings_that_would_overwrite_content_or_mislead_are_refused(
+    in_site: Path, line: str, message: str
+) -> None:
+    """site_dir: . made a build replace the whole site folder (content and all) with the
+    built site; docs_dir inside seeds wrote pages among the articles. Each such setting, and
+    one of the wrong type, is an error at its line, before anything is read or written."""
+    number = _configured(in_site, line)
+    before = tree_snapshot(in_site)
+    result = run_cli("build")
+    assert result.exit_code == 1
+    below = 1 if line == "nav: [" else 0  # YAML finds the bracket unclosed at the end
+    assert result.stderr.splitlines()[0] == f"mkdocs.yml:{number + below}:1: error: {message}"
+    assert tree_snapshot(in_site) == before
+
+
+def test_an_option_that_puts_docs_in_the_content_is_refused(in_site: Path) -> None:
+    before = tree_snapshot(in_site)
+    result = run_cli("generate", "--docs", "seeds/articles")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "--docs: error: docs_dir (seeds/articles) and seeds (seeds) are the same folder or one "
+        "holds the other; give each a folder of its own")
+    assert tree_snapshot(in_site) == before
+
+
+def test_the_plugins_mapping_form_gives_the_content_folder(in_site: Path) -> None:
+    (in_site / "seeds").rename(in_site / "content")
+    config = in_site / "mkdocs.yml"
+    text = config.read_text("utf-8")
+    start = text.index("plugins:")
+    end = text.index("\n\n", start)
+    config.write_text(text[:start] + "plugins:\n  search: {}\n  briefings:\n"
+                      "    seeds: content" + text[end:], "utf-8")
+    result = run_cli("generate")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_a_folder_that_is_no_site_gets_a_hint(tmp_path: Path) -> None:
+    previous = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        result = run_cli("generate")
+    finally:
+        os.chdir(previous)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "mkdocs.yml: error: not found here, nor a seeds folder: run briefings from the site "
+        "root (the folder with mkdocs.yml), or start a site with briefings init")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_where_a_folder_of_pages_goes_is_an_error_every_run(in_site: Path) -> None:
+    """A file in place of docs/briefings/ (or of the manifest) is refused before anything is
+    committed, so the next run is not left with half an update to finish."""
+    assert run_cli("generate").exit_code == 0
+    shutil.rmtree(in_site / "docs" / "briefings")
+    (in_site / "docs" / "briefings").write_text("notes\n", "utf-8")
+    before = tree_snapshot(in_site / "docs")
+    for _ in range(2):
+        result = run_cli("generate")
+        assert result.exit_code == 1
+        assert result.stderr.splitlines()[0] == (
+            "docs/briefings: error: a file is where the generator puts a folder of pages; move "
+            "or delete it")
+        assert tree_snapshot(in_site / "docs") == before
+    (in_site / "docs" / "briefings").unlink()
+    assert run_cli("generate").exit_code == 0
+    manifest_file = in_site / "docs" / ".briefings-manifest.json"
+    manifest_file.unlink()
+    manifest_file.mkdir()
+    shutil.rmtree(in_site / "docs" / "briefings")
+    result = run_cli("generate")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "docs/.briefings-manifest.json: error: this is where the generator keeps the list of "
+        "its pages, and it is not a file; move or delete it")
+
+
+def test_an_interrupted_run_that_cannot_be_finished_is_an_error(in_site: Path) -> None:
+    assert run_cli("generate").exit_code == 0
+    staging = in_site / "docs" / ".briefings-staging"
+    (staging / "pages" / "briefings").mkdir(parents=True)
+    (staging / "pages" / "briefings" / "extra.md").write_text("x\n", "utf-8")
+    (staging / "journal.json").write_text(json.dumps(
+        {"version": 1, "write": ["briefings/extra.md"], "delete": {}}), "utf-8")
+    (in_site / "docs" / "briefings" / "extra.md").mkdir()  # a folder where the page goes
+    for _ in range(2):
+        result = run_cli("generate")
+        assert result.exit_code == 1
+        assert result.stderr.splitlines()[0].startswith(
+            "docs/.briefings-staging: error: could not finish an interrupted earlier run (")
+        assert "Traceback" not in result.stderr
+
+
+def test_a_manifest_or_journal_cannot_make_the_generator_touch_a_hand_written_page(
+    in_site: Path,
+) -> None:
+    assert run_cli("generate").exit_code == 0
+    about = in_site / "docs" / "about.md"
+    text = about.read_text("utf-8")
+    sha = hashlib.sha256(about.read_bytes()).hexdigest()
+    manifest_file = in_site / "docs" / ".briefings-manifest.json"
+    data = json.loads(manifest_file.read_text("utf-8"))
+    data["files"]["about.md"] = [sha]
+    manifest_file.write_text(json.dumps(data), "utf-8")
+    assert run_cli("generate").exit_code == 0
+    assert about.read_text("utf-8") == text
+    staging = in_site / "docs" / ".briefings-staging"
+    (staging / "pages").mkdir(parents=True)
+    (staging / "pages" / "about.md").write_text("replaced\n", "utf-8")
+    (staging / "journal.json").write_text(json.dumps(
+        {"version": 1, "write": ["about.md"], "delete": {}}), "utf-8")
+    assert run_cli("generate").exit_code == 0
+    assert about.read_text("utf-8") == text
+
+
+@pytest.mark.parametrize("kind", ["folder", "link"])
+def test_a_lock_file_that_is_no_file_is_an_error(in_site: Path, kind: str) -> None:
+    """The lock is never followed through a link (the pid would overwrite what it points
+    to), and a folder in its place is reported, not a traceback."""
+    lock = in_site / ".briefings-lock"
+    target = in_site / "notes.txt"
+    target.write_text("keep\n", "utf-8")
+    if kind == "folder":
+        lock.mkdir()
+    else:
+        lock.symlink_to(target)
+    result = run_cli("generate")
+    assert result.exit_code == 1
+    reason = "Is a directory" if kind == "folder" else "Too many levels of symbolic links"
+    assert result.stderr.splitlines()[0] == (
+        f".briefings-lock: error: cannot be used to hold off a second run ({reason}): it "
+        "should be a file; delete it")
+    assert target.read_text("utf-8") == "keep\n"

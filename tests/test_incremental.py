@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
 import random
 import re
 import shutil
@@ -243,6 +244,25 @@ def test_a_damaged_cache_costs_time_only(tmp_path: Path, cache_dir: Path) -> Non
     stages = Stages()
     pipeline.generate(pipeline.read_settings(root), progress=stages)
     assert stages["rendered"] == 3  # the quote's pages only, as in the test above
+
+
+def test_a_cache_row_of_another_shape_costs_time_only(tmp_path: Path, cache_dir: Path) -> None:
+    """Rows that unpickle to something no run records (a string) are misses, whether they
+    stand for briefings or the actor registry."""
+    import sqlite3
+
+    root = copy_site(tmp_path / "root")
+    expected = from_scratch(root, tmp_path)
+    generate(root)
+    for edit in (lambda: None, lambda: replace(root / "seeds/actors.yaml", "name: NATO",
+                                               "name: NATO  # the alliance")):
+        for database in cache_dir.glob("*.sqlite"):
+            with sqlite3.connect(database) as connection:
+                connection.execute("UPDATE results SET value = ?", (pickle.dumps("t"),))
+        edit()
+        (root / "docs" / "index.md").unlink()
+        assert generate(root) == ["index.md"]
+        assert tree_snapshot(root / "docs") == expected
 
 
 def test_a_hand_edited_page_is_noticed_even_when_nothing_else_changed(
