@@ -5,7 +5,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -338,13 +337,10 @@ def test_the_plugins_mapping_form_gives_the_content_folder(in_site: Path) -> Non
     assert result.exit_code == 0, result.stderr
 
 
-def test_a_folder_that_is_no_site_gets_a_hint(tmp_path: Path) -> None:
-    previous = Path.cwd()
-    os.chdir(tmp_path)
-    try:
-        result = run_cli("generate")
-    finally:
-        os.chdir(previous)
+def test_a_folder_that_is_no_site_gets_a_hint(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("generate")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
         "mkdocs.yml: error: not found here, nor a seeds folder: run briefings from the site "
