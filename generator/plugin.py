@@ -81,7 +81,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         if self.pages_ready:
             return
         if self.command == "serve":
-            self._generate_for_serve()
+            self._generate_for_serve(config)
             return
         try:
             result = pipeline.generate(self.settings)
@@ -95,7 +95,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             log.info(f"briefings: {len(result.written)} page(s) written, "
                      f"{len(result.removed)} removed")
 
-    def _generate_for_serve(self) -> None:
+    def _generate_for_serve(self, config: MkDocsConfig) -> None:
         assert self.settings is not None
         try:
             result = pipeline.generate(self.settings, folder=self.preview, store=self.store)
@@ -111,8 +111,21 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             return
         self.problems = []
         self._rebuild(self.flagged)
+        self._drop_built(result.removed, config)
         for problem in result.problems:
             print(problem.format(), file=sys.stderr)
+
+    def _drop_built(self, pages: list[str], config: MkDocsConfig) -> None:
+        """Take out of the preview the built pages of pages no longer generated (a briefing
+        renamed or removed, a tag left with none): a dirty build keeps every file it does
+        not make again, so they were still served."""
+        for page in pages:
+            built = Path(File(page, src_dir=str(self.preview), dest_dir=config.site_dir,
+                              use_directory_urls=config.use_directory_urls).abs_dest_path)
+            with contextlib.suppress(OSError):
+                built.unlink()
+                if config.use_directory_urls:
+                    built.parent.rmdir()  # its own folder, now empty
 
     def _pages_about(self, problems: list[Problem]) -> set[str]:
         """The pages a reader of the preview would look at for these problems."""

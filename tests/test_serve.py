@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -130,3 +131,23 @@ def test_edits_of_actors_yaml_show_after_one_rebuild_each(server: Server) -> Non
         server.wait_for(PAGE, shown)
         assert settle(server, before) == 1
     assert "Traceback" not in server.log.read_text()
+
+
+def test_a_removed_briefing_and_its_tag_are_no_longer_served(server: Server) -> None:
+    """A dirty build keeps every built page it does not make again: the pages of a
+    briefing renamed away, and of a tag left with no briefing, must go from the preview."""
+    articles = server.root / "seeds" / "articles"
+    source = server.root / ANNOTATION
+    text = source.read_text("utf-8").replace("tags:\n", "tags:\n  - only-here\n", 1)
+    text = text.replace("date: 2024-10-28", "date: 2024-11-01", 1)
+    shutil.copy(source.with_suffix(".txt"), articles / "2024-11-01-a-second-look.txt")
+    (articles / "2024-11-01-a-second-look.yaml").write_text(text, "utf-8")
+    server.wait_for("briefings/2024-11-01-a-second-look/", "bf-quote")
+    server.wait_for("tags/only-here/", "2024-11-01-a-second-look")
+    (articles / "2024-11-01-a-second-look.yaml").unlink()
+    (articles / "2024-11-01-a-second-look.txt").unlink()
+    server.wait_for("", "2024-11-01-a-second-look", present=False)
+    for gone in ("briefings/2024-11-01-a-second-look/", "tags/only-here/"):
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            server.get(gone)
+        assert missing.value.code == 404
