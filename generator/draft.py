@@ -122,10 +122,12 @@ def find_draft(slug: str, name: str, article: ArticleText,
         spans = _quote_spans(paragraph)
         if not spans:
             continue
+        # Outside the quotation marks: "he said," between the halves of a quote names its
+        # speaker (nearest of all: inside the quote's span).
         outside = [m for m in mentions.get(number, [])
-                   if not any(s <= m[0] < e for s, e, _ in spans)]
+                   if not any(s <= m[0] < e for *_, parts in spans for s, e in parts)]
         before = mentions.get(number - 1, []) if number else []
-        for start, end, quoted in spans:
+        for start, end, quoted, _ in spans:
             speaker, cue = _speaker(paragraph, paragraphs[number - 1] if number else "",
                                     start, end, outside, before, registry)
             quotes.append(DraftQuote(quoted, number, speaker, cue))
@@ -145,22 +147,27 @@ def _date_in(slug: str) -> str | None:
         return None
 
 
-def _quote_spans(paragraph: str) -> list[tuple[int, int, str]]:
-    """(start, end, text) of each direct quote in a paragraph; the two halves of a quote
-    around "he said," become one quote with an elision."""
-    spans: list[tuple[int, int, str, bool]] = []  # ..., whether the writer's sentence went on
+Span = tuple[int, int, str, tuple[tuple[int, int], ...]]  # start, end, text, quoted parts
+
+
+def _quote_spans(paragraph: str) -> list[Span]:
+    """(start, end, text, the parts in quotation marks) of each direct quote in a paragraph;
+    the two halves of a quote around "he said," become one quote with an elision."""
+    spans: list[tuple[int, int, str, bool, tuple[tuple[int, int], ...]]] = []  # ..., whether
+    # the writer's sentence went on, and the parts in quotation marks
     for match in _QUOTE.finditer(paragraph):
         group = next(g for g in match.groups() if g is not None)
         words = group.strip()
         goes_on = words.endswith(tuple(_TRAILING.strip()))
         words = words.rstrip(_TRAILING)
+        part = (match.start(), match.end())
         if spans and spans[-1][3] and words[:1].islower() and \
                 match.start() - spans[-1][1] <= _JOIN_GAP:
-            start, _end, first, _ = spans.pop()
-            spans.append((start, match.end(), f"{first} ... {words}", goes_on))
+            start, _end, first, _, parts = spans.pop()
+            spans.append((start, match.end(), f"{first} ... {words}", goes_on, (*parts, part)))
             continue
-        spans.append((match.start(), match.end(), words, goes_on))
-    return [(s, e, t) for s, e, t, _ in spans if len(t.split()) >= MIN_QUOTE_WORDS
+        spans.append((match.start(), match.end(), words, goes_on, (part,)))
+    return [(s, e, t, parts) for s, e, t, _, parts in spans if len(t.split()) >= MIN_QUOTE_WORDS
             and len(t) <= validate.LIMITS["text"] and any(c.isalnum() for c in t)]
 
 

@@ -178,6 +178,14 @@ def test_a_person_named_near_a_quote_is_its_speaker_before_any_state(unannotated
         {"speaker": "mark-rutte", "text": "The deployment is a dangerous expansion of the war"}]
 
 
+def test_the_name_between_the_halves_of_a_quote_is_its_speaker(unannotated: Path) -> None:
+    drafted = _draft_of(unannotated, (
+        "Vladimir Putin spoke first on Monday.\n\n"
+        "“We stand together,” Rutte said, “with all our allies in Europe.”\n"))
+    assert drafted["quotes"] == [
+        {"speaker": "mark-rutte", "text": "We stand together ... with all our allies in Europe."}]
+
+
 def test_a_quote_nobody_is_named_near_is_left_for_the_analyst(unannotated: Path) -> None:
     path = unannotated / "seeds" / "articles" / "2024-11-02-test.txt"
     drafted = _draft_of(unannotated, "“Nobody will say who wrote these words,” it said.\n")
