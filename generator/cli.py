@@ -160,6 +160,10 @@ def draft(seeds: str | None, docs: str | None, templates: str | None, quiet: boo
                    f"({unnamed} without a speaker), {len(found.actors)} actor(s) mentioned; "
                    "fill in the empty fields, check each guessed speaker, then run "
                    "`briefings check`", err=True)
+    if found.left_out:  # said even with --quiet: the annotation lacks quotes of the article
+        click.echo(f"{settings.rel(annotation)}: warning: {found.left_out} more quote(s) in "
+                   f"the article were left out: a list holds at most {len(found.quotes)}",
+                   err=True)
 
 
 @main.command()

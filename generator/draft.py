@@ -52,6 +52,7 @@ class Draft:
     date: str | None
     actors: tuple[str, ...]  # in order of first mention
     quotes: tuple[DraftQuote, ...]
+    left_out: int = 0  # quotes found past the most a list holds (validate.MAX_ITEMS)
 
 
 def draft_article(article: Path, root: Path, seeds: Path) -> tuple[Path, Draft]:
@@ -133,7 +134,8 @@ def find_draft(slug: str, name: str, article: ArticleText,
             quotes.append(DraftQuote(quoted, number, speaker, cue))
     return Draft(slug=slug, article=name, date=_date_in(slug),
                  actors=tuple(order)[:validate.MAX_ITEMS],  # as many as a list may hold
-                 quotes=tuple(quotes[:validate.MAX_ITEMS]))
+                 quotes=tuple(quotes[:validate.MAX_ITEMS]),
+                 left_out=max(0, len(quotes) - validate.MAX_ITEMS))
 
 
 def _date_in(slug: str) -> str | None:

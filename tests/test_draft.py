@@ -242,8 +242,13 @@ def test_an_article_with_more_quotes_than_a_list_holds_drafts_the_first_ones(
     unannotated: Path,
 ) -> None:
     path = unannotated / "seeds" / "articles" / "2024-11-02-test.txt"
-    lines = [f"“This is statement number {i},” Rutte said." for i in range(501)]
-    drafted = _draft_of(unannotated, "\n\n".join(lines) + "\n")
+    lines = [f"“This is statement number {i},” Rutte said." for i in range(502)]
+    path.write_text("\n\n".join(lines) + "\n", "utf-8")
+    result = run_cli("draft", "seeds/articles/2024-11-02-test.txt", "--quiet")
+    assert result.exit_code == 0
+    assert result.stderr == ("seeds/articles/2024-11-02-test.yaml: warning: 2 more quote(s) in "
+                             "the article were left out: a list holds at most 500\n")
+    drafted = yaml.safe_load(path.with_suffix(".yaml").read_text("utf-8"))
     assert isinstance(drafted["quotes"], list)
     assert len(drafted["quotes"]) == 500
     assert drafted["quotes"][-1] == {"speaker": "mark-rutte",
