@@ -609,8 +609,8 @@ def shorten_slug(slug: str, limit: int) -> str:
     if len(slug) <= limit:
         return slug
     cut = slug[:limit]
-    if slug[limit] != "-" and "-" in cut:
-        cut = cut[: cut.rindex("-")]
+    if slug[limit] != "-" and "-" in cut and cut.rindex("-") >= limit // 2:
+        cut = cut[: cut.rindex("-")]  # at a hyphen, unless that loses most of the name
     return cut.strip("-")
 
 

@@ -14,7 +14,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.load import _maybe_special
+from generator.load import _maybe_special, shorten_slug
 
 
 def _libyaml_sees_a_mark(text: str) -> bool:
@@ -67,3 +67,14 @@ def test_whatever_libyaml_reads_as_an_anchor_alias_or_tag_takes_the_careful_way(
 ) -> None:
     if _libyaml_sees_a_mark(text):
         assert _maybe_special(text)
+
+
+@pytest.mark.parametrize(("slug", "limit", "shortened"), [
+    ("russia-ukraine-war-talks", 20, "russia-ukraine-war"),  # at a hyphen
+    ("2024-01-01-" + "e" * 75, 80, "2024-01-01-" + "e" * 69),  # not down to the date alone
+    ("short", 80, "short"),
+])
+def test_a_long_slug_is_cut_where_it_keeps_most_of_its_name(slug: str, limit: int,
+                                                            shortened: str) -> None:
+    assert shorten_slug(slug, limit) == shortened
+    assert len(shortened) <= limit
