@@ -46,7 +46,10 @@ def start_site(target: Path, *, seeds: str = "seeds", docs: str = "docs",
         problems.append(Problem(shown, 0, 0, f"this copy of Briefings has no {missing[0]} to "
                                              f"start from (looked in {PROJECT}); run init "
                                              "from a clone of the project"))
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+    if target.is_symlink():
+        problems.append(Problem(shown, 0, 0, "is a symbolic link: init starts a site in a real "
+                                             "folder; give the folder it points to"))
+    elif target.exists() and (not target.is_dir() or any(target.iterdir())):
         problems.append(Problem(shown, 0, 0, "is not an empty folder: init starts a site in a "
                                              "new or empty folder, and changes nothing else"))
     if problems:

@@ -109,12 +109,16 @@ def test_an_empty_folder_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     (("new", "--templates", "seeds"), SEPARATE),
     (("new", "--docs", "seeds/pages"), SEPARATE),
     (("new", "--docs", "site/pages"), SEPARATE),
+    (("link",), "link: error: is a symbolic link: init starts a site in a real folder; give "
+                "the folder it points to"),
 ])
 def test_init_refuses_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                          args: tuple[str, ...], message: str) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "desk").mkdir()
     (tmp_path / "desk" / "notes.txt").write_text("mine\n", "utf-8")
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "empty")
     before = tree_snapshot(tmp_path)
     result = run_cli("init", *args)
     assert result.exit_code == 1
