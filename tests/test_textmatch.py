@@ -13,6 +13,7 @@ import zlib
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator import textmatch
 from generator.textmatch import (
     OTHER_SPACES,
     MentionFinder,
@@ -138,3 +139,19 @@ def reference_paragraphs(text: str) -> list[str]:
 @given(text=st.text("ab \n\n\n\t\u00a0\r\u2028\u3000", max_size=40))
 def test_paragraphs_are_split_as_the_plain_way_splits_them(text: str) -> None:
     assert split_paragraphs(text, False)[0] == reference_paragraphs(text)
+
+
+@settings(max_examples=2000, derandomize=True, deadline=None)
+@given(text=st.text("abcAB é1 9,.;:'\"()?!%/-\n", min_size=1, max_size=60))
+def test_a_plain_description_makes_the_html_markdown_would(text: str) -> None:
+    """Plain descriptions skip Markdown: what they become must be what the Markdown pass
+    and the cleaner make of them."""
+    fast = textmatch._plain_html
+    plain = fast(text)
+    if plain is None:
+        return
+    textmatch._plain_html = lambda text: None  # the full way
+    try:
+        assert textmatch.markdown_html(text) == plain
+    finally:
+        textmatch._plain_html = fast
