@@ -14,7 +14,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.load import _maybe_special, shorten_slug
+from generator.load import _maybe_special, shorten_slug, slugify
 
 
 def _libyaml_sees_a_mark(text: str) -> bool:
@@ -78,3 +78,12 @@ def test_a_long_slug_is_cut_where_it_keeps_most_of_its_name(slug: str, limit: in
                                                             shortened: str) -> None:
     assert shorten_slug(slug, limit) == shortened
     assert len(shortened) <= limit
+
+
+@settings(max_examples=3000, derandomize=True, deadline=None)
+@given(text=st.text("abcXYZ09 ._-,'&é", max_size=30))
+def test_names_are_slugged_as_python_slugify_slugs_them(text: str) -> None:
+    """Plain ASCII names are slugged without python-slugify; its slug is the reference."""
+    from slugify import slugify as reference
+
+    assert slugify(text) == reference(text)
