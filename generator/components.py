@@ -208,9 +208,15 @@ class Blocks:
             # involved or mentioned: the stylesheet shows it as a badge after the title
             how = "involved" if presence.involved else "mentioned"
             role = f' <span class="bf-role">{_e(presence.role)}</span>' if presence.role else ""
-            said = "".join(f"<q>{_e(sentence)}</q>" for sentence in presence.sentences)
+            page = briefing_page(briefing.slug)
+            # What the article says where it names the actor: an excerpt, traced to its
+            # paragraph, never set as a quotation (the actor may not have said it).
+            said = "".join(
+                f'<span class="bf-excerpt">{_e(sentence)} <a href="{self.url(page, f"p-{n + 1}")}"'
+                f">¶&nbsp;{n + 1}</a></span>"
+                for sentence, n in zip(presence.sentences, presence.paragraphs, strict=True))
             items.append(f'<li class="bf-as-{how}">{self._day(briefing)} '
-                         f'<a href="{self.url(briefing_page(briefing.slug))}">'
+                         f'<a href="{self.url(page)}">'
                          f"{_e(briefing.title)}</a>{role}{said}</li>")
         return Markup('<ul class="bf-appearances">\n' + "\n".join(items) + "\n</ul>")
 

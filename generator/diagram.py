@@ -15,6 +15,8 @@ from generator import model
 
 MAX_NODES = 60
 _SIZE = 640
+_CHAR_WIDTH = 9.0  # of a label's character, generously: the stylesheet's labels are 13px bold
+_MARGIN = 6.0
 _KIND_ORDER = {kind: i for i, kind in enumerate(model.ACTOR_KINDS)}
 
 
@@ -68,8 +70,7 @@ def _draw(
         angle = 2 * math.pi * i / max(len(ring), 1) - math.pi / 2
         places[actor.id] = (middle + radius * math.cos(angle), middle + radius * math.sin(angle))
     parts = [
-        f'<svg class="bf-network" viewBox="0 0 {_SIZE} {_SIZE}" role="img" '
-        f'aria-label="Relations between {len(places)} actors" xmlns="http://www.w3.org/2000/svg">',
+        "",  # the opening tag, once the labels' widths say how wide the drawing is
         '<defs><marker id="bf-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/>'
         "</marker></defs>",
@@ -89,6 +90,7 @@ def _draw(
             f'<path class="bf-edge" d="M{x1:.1f},{y1:.1f} Q{cx:.1f},{cy:.1f} {x2s:.1f},{y2s:.1f}" '
             f'marker-end="url(#bf-arrow)"><title>{escape(label)}</title></path>'
         )
+    left, right = 0.0, float(_SIZE)
     for actor_id, (x, y) in sorted(places.items()):
         actor = site.actors[actor_id]
         anchor = "middle"
@@ -98,6 +100,10 @@ def _draw(
             dy = 4.0 if dx else (-14.0 if y < middle else 22.0)
             anchor = "start" if dx > 0 else "end" if dx < 0 else "middle"
         name = actor.name if len(actor.name) <= 28 else actor.name[:27] + "…"
+        # Wide enough for every label in full: names beside the circle ran off its edges.
+        width = len(name) * _CHAR_WIDTH * (15 / 13 if actor_id == centre else 1)
+        start = x + dx - {"start": 0, "end": width, "middle": width / 2}[anchor]
+        left, right = min(left, start - _MARGIN), max(right, start + width + _MARGIN)
         parts.append(
             f'<a href="{escape(link(actor_id))}" class="bf-node bf-kind-{actor.kind}'
             f'{" bf-node--centre" if actor_id == centre else ""}">'
@@ -106,5 +112,8 @@ def _draw(
             f'<text x="{x + dx:.1f}" y="{y + dy:.1f}" text-anchor="{anchor}">{escape(name)}</text>'
             "</a>"
         )
+    parts[0] = (f'<svg class="bf-network" viewBox="{left:.0f} 0 {right - left:.0f} {_SIZE}" '
+                f'role="img" aria-label="Relations between {len(places)} actors" '
+                'xmlns="http://www.w3.org/2000/svg">')
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -227,6 +227,7 @@ class Presence:
     involved: bool
     sentences: tuple[str, ...]  # at most MAX_CONTEXT
     digest: str = ""
+    paragraphs: tuple[int, ...] = ()  # of each sentence in the article (0 for the first)
 
 
 @record()
@@ -419,12 +420,14 @@ def presences(
 ) -> tuple[Presence, ...]:
     """Every actor present in a briefing: involved, quoted, claiming, in events or mentioned."""
     sentences: dict[str, list[str]] = defaultdict(list)
+    where: dict[str, list[int]] = defaultdict(list)  # the paragraph of each
     for mention in article.mentions:
         if article.paragraphs[mention.span.paragraph].heading:
             continue  # a section title is no context
         found = sentences[mention.actor]
         if len(found) < MAX_CONTEXT and mention.sentence not in found:
             found.append(mention.sentence)
+            where[mention.actor].append(mention.span.paragraph)
     involved = {i.actor: i.role for i in involvements}
     referenced = set(involved)
     referenced.update(q.speaker for q in quotes)
@@ -444,9 +447,12 @@ def presences(
     present = []
     for actor_id in sorted(everyone):
         role, context = involved.get(actor_id, ""), tuple(sentences.get(actor_id, ()))
+        paragraphs = tuple(where.get(actor_id, ()))
         digest = hashlib.blake2b(marshal.dumps((role, actor_id in referenced, context,
-                                                said[actor_id]), 2), digest_size=12).hexdigest()
-        present.append(Presence(actor_id, role, actor_id in referenced, context, digest))
+                                                paragraphs, said[actor_id]), 2),
+                                 digest_size=12).hexdigest()
+        present.append(Presence(actor_id, role, actor_id in referenced, context, digest,
+                                paragraphs))
     return tuple(present)
 
 

@@ -598,3 +598,53 @@ def test_briefing_page_fits_a_phone(
             assert not visit.page_errors and not visit.dialogs
     finally:
         recorder.close()
+
+
+def test_network_labels_fit_inside_the_drawing(context: BrowserContext) -> None:
+    """Every actor's name in a relations drawing shows in full: names beside the circle
+    ran past its edges. Measured as the browser lays them out, with the site's stylesheet."""
+    from types import SimpleNamespace
+
+    from generator import diagram, model
+
+    names = ["Karim Kovini-Holtingvik", "Ostgrad Border Agency Office", "Samuel Ostson",
+             "United Storm Movement Cell", "Jan Brunelard-Ivanovic Mark", "Vera Petaras",
+             "Normark", "Mikhail Wolkonski-Wessel", "Quenoora Logistics Council", "Iris"]
+    actors = {f"a{i}": model.Actor(id=f"a{i}", name=name, kind="person")
+              for i, name in enumerate(names)}
+    relations = [model.Relation(source="a0", type="supplies", target=f"a{i}")
+                 for i in range(1, len(names))]
+    svg = diagram._draw(SimpleNamespace(actors=actors), set(actors), relations,
+                        lambda actor: f"#{actor}", centre="a0")
+    page = context.new_page()
+    try:
+        page.set_content(f'<div class="bf-network-wrap" style="width: 640px">{svg}</div>')
+        page.add_style_tag(path=str(Path(__file__).resolve().parent.parent / "docs" / "assets"
+                                    / "stylesheets" / "briefings.css"))
+        outside = page.evaluate("""() => {
+            const svg = document.querySelector('svg.bf-network');
+            const [x, y, w, h] = svg.getAttribute('viewBox').split(' ').map(Number);
+            return [...svg.querySelectorAll('text')].map(t => [t.textContent, t.getBBox()])
+                .filter(([, b]) => b.x < x || b.x + b.width > x + w)
+                .map(([name, b]) => `${name}: ${b.x.toFixed(0)}..${(b.x + b.width).toFixed(0)}`
+                                    + ` outside ${x}..${x + w}`);
+        }""")
+    finally:
+        page.close()
+    assert outside == []
+
+
+def test_home_page_headlines_are_not_set_as_section_labels(
+    context: BrowserContext, default_server: Served
+) -> None:
+    """Section heads are small capitals under a rule; a briefing's headline on the home
+    page is an h2 too, and read in capitals was hard to skim."""
+    recorder = Recorder(context, default_server)
+    try:
+        assert recorder.open("").status == 200
+        styles = recorder.page.evaluate(
+            "() => [...document.querySelectorAll('h2.bf-card__title')].map(h => {"
+            " const s = getComputedStyle(h); return [s.textTransform, s.borderTopStyle]; })")
+    finally:
+        recorder.close()
+    assert styles and all(style == ["none", "none"] for style in styles)

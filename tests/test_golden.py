@@ -305,8 +305,19 @@ def test_actor_page_quotes_briefings_claims(pages: dict[str, str]) -> None:
     (appearance,) = items(dom, "bf-appearances")
     assert appearance.get("class") == "bf-as-involved"  # shown as a badge by the stylesheet
     assert text(by_class(appearance, "bf-role")[0]) == ANNOTATION["actors"][0]["role"]
-    sentences = [text(q) for q in by_tag(appearance, "q")]
-    assert sentences and all("Rutte" in s or "NATO Secretary General" in s for s in sentences)
+    # where the article names him: excerpts (never quotations), each traced to its paragraph
+    assert by_tag(appearance, "q") == []
+    excerpts = by_class(appearance, "bf-excerpt")
+    assert excerpts and all("Rutte" in text(e) or "NATO Secretary General" in text(e)
+                            for e in excerpts)
+    paragraphs = {e.get("id"): text(e) for e in elements(parse(pages[f"briefings/{SLUG}.md"]))
+                  if (e.get("id") or "").startswith("p-")}
+    for excerpt in excerpts:
+        (trace,) = by_tag(excerpt, "a")
+        anchor = re.fullmatch(rf"\.\./\.\./briefings/{SLUG}/#(p-\d+)", trace.get("href") or "")
+        assert anchor is not None, trace.get("href")
+        sentence = text(excerpt).rsplit(" ¶", 1)[0].strip("…")
+        assert fold(sentence) in fold(paragraphs[anchor[1]])
     rows = by_tag(by_tag(by_class(dom, "bf-claims")[0], "tbody")[0], "tr")
     assert [text(by_tag(r, "td")[0]) for r in rows] == [
         c["text"] for c in ANNOTATION["claims"] if c.get("by") == "mark-rutte"]
