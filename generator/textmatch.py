@@ -31,7 +31,8 @@ _SPACES = tuple((space, " ") for space in OTHER_SPACES)
 # Two literal spaces first: the engine then skips to each "  " in C instead of trying a
 # match at every single space (five times as fast on an article).
 _SPACE_RUNS = re.compile(r"(  +)")
-_ELISION = re.compile(r"\s*(?:\.\s*){3}\s*")
+# Three dots (… folds to them) mark a cut; not one of a sentence's own period before them
+_ELISION = re.compile(r"\s*(?:\.\s*){3}(?!\.)\s*")
 _SENTENCE_END = re.compile(r"""[.!?]['"’”)\]]*\s+(?=[^a-z])""")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _HEADING_MAX = 90
@@ -172,18 +173,23 @@ class _TextOfHtml(HTMLParser):
         self.blocks: list[tuple[str, bool]] = []
         self._parts: list[str] = []
         self._heading = False
+        self._code = 0  # inside code, which Markdown escapes again: the text was escaped once
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "code":
+            self._code += 1
         if tag in self.BLOCKS:
             self._flush()
             self._heading = tag.startswith("h") and tag != "html"
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "code":
+            self._code = max(0, self._code - 1)
         if tag in self.BLOCKS:
             self._flush()
 
     def handle_data(self, data: str) -> None:
-        self._parts.append(data)
+        self._parts.append(html.unescape(data) if self._code else data)
 
     def _flush(self) -> None:
         text = " ".join("".join(self._parts).split())

@@ -155,3 +155,21 @@ def test_a_plain_description_makes_the_html_markdown_would(text: str) -> None:
         assert textmatch.markdown_html(text) == plain
     finally:
         textmatch._plain_html = fast
+
+
+def test_code_in_a_markdown_article_reads_as_it_is_written() -> None:
+    """Markdown escapes code, and the article's text was escaped once before it (so that
+    raw HTML stays text): code came out escaped twice, and quoting it failed."""
+    paragraphs, _ = split_paragraphs(
+        "Inline code `AT&T <x>` and AT&T plain.\n\n    indented code with <b>bold</b>\n", True)
+    assert paragraphs == ["Inline code AT&T <x> and AT&T plain.", "indented code with <b>bold</b>"]
+
+
+def test_a_period_before_an_elision_stays_with_its_part() -> None:
+    article = article_text(*split_paragraphs(
+        "First words open this text. Middle sentence goes here.\n\n"
+        "Second paragraph begins now. It ends with last words.\n", False))
+    for quote in ("First words open this text. … with last words",
+                  "First words open this text. ... with last words",
+                  "First words open this text.... with last words"):
+        assert textmatch.find_quote(article, quote) == [(0, 0, 27), (1, 37, 52)], quote
