@@ -170,20 +170,20 @@ def test_quotes_in_every_kind_of_mark_are_found_and_short_phrases_are_not(
     assert drafted["actors"] == ["mark-rutte", "vladimir-putin", "russia"]
 
 
-def test_a_person_named_near_a_quote_is_its_speaker_before_any_state(unannotated: Path) -> None:
-    drafted = _draft_of(unannotated, (
-        "North Korea was warned. “The deployment is a dangerous expansion of the war,” "
-        "Rutte said, as Russia and Ukraine watched.\n"))
-    assert drafted["quotes"] == [
-        {"speaker": "mark-rutte", "text": "The deployment is a dangerous expansion of the war"}]
-
-
-def test_the_name_between_the_halves_of_a_quote_is_its_speaker(unannotated: Path) -> None:
-    drafted = _draft_of(unannotated, (
-        "Vladimir Putin spoke first on Monday.\n\n"
-        "“We stand together,” Rutte said, “with all our allies in Europe.”\n"))
-    assert drafted["quotes"] == [
-        {"speaker": "mark-rutte", "text": "We stand together ... with all our allies in Europe."}]
+@pytest.mark.parametrize(("article", "speaker", "quote"), [
+    # a person named near a quote is its speaker before any state
+    ("North Korea was warned. “The deployment is a dangerous expansion of the war,” Rutte "
+     "said, as Russia and Ukraine watched.\n", "mark-rutte",
+     "The deployment is a dangerous expansion of the war"),
+    # the name between the halves of a quote, before a name in the paragraph before
+    ("Vladimir Putin spoke first on Monday.\n\n“We stand together,” Rutte said, “with all "
+     "our allies in Europe.”\n", "mark-rutte",
+     "We stand together ... with all our allies in Europe."),
+])
+def test_the_person_named_nearest_a_quote_is_its_speaker(unannotated: Path, article: str,
+                                                         speaker: str, quote: str) -> None:
+    drafted = _draft_of(unannotated, article)
+    assert drafted["quotes"] == [{"speaker": speaker, "text": quote}]
 
 
 def test_a_quote_nobody_is_named_near_is_left_for_the_analyst(unannotated: Path) -> None:
