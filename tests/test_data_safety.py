@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import gzip
 import json
 import os
@@ -448,3 +449,30 @@ def test_build_is_byte_identical_and_rewrites_nothing(tmp_path: Path) -> None:
     manifest = json.loads((root / "docs" / MANIFEST).read_text("utf-8"))
     assert manifest["files"], "the manifest lists the generated pages"
     assert os.stat(root / "site").st_mode & 0o077, "site/ must be readable by the web server"
+
+
+def test_a_build_after_an_edit_keeps_the_times_of_files_it_did_not_change(
+    tmp_path: Path,
+) -> None:
+    """The new site replaces site/ as a whole; files byte for byte as they were keep their
+    times, so publishing by size and time sends only what the edit changed."""
+    root = copy_site(tmp_path / "site")
+    env = {**os.environ, "BRIEFINGS_CACHE_DIR": str(tmp_path / "cache")}
+    build = [sys.executable, "-m", "generator", "build", "--quiet"]
+    run = functools.partial(subprocess.run, build, cwd=root, env=env, capture_output=True,
+                            timeout=300)
+    assert run().returncode == 0
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns)
+              for p in (root / "site").rglob("*") if p.is_file()}
+    annotation = next((root / "seeds" / "articles").glob("*.yaml"))
+    text = annotation.read_text("utf-8")
+    annotation.write_text(text.replace("Press briefing, 28 October 2024",
+                                       "Press conference in Brussels", 1), "utf-8")
+    time.sleep(0.05)
+    assert run().returncode == 0
+    after = {p: (p.read_bytes(), p.stat().st_mtime_ns)
+             for p in (root / "site").rglob("*") if p.is_file()}
+    changed = {p for p in after if p not in before or after[p][0] != before[p][0]}
+    assert changed and len(changed) < len(after) // 4, sorted(map(str, changed))
+    assert all(after[p][1] == before[p][1] for p in after if p not in changed)
+    assert all(after[p][1] != before[p][1] for p in changed if p in before)
