@@ -903,7 +903,7 @@ def _clip(text: str, limit: int = 120) -> str:
 def _quotes(
     checker: Checker, node: Node, article: ArticleText | None
 ) -> tuple[model.Quote, ...]:
-    result = []
+    result: list[model.Quote] = []
     for number, item in enumerate(checker.items(node, "quotes"), 1):
         found = checker.fields(item, QUOTE_FIELDS, f"quote {number}")
         if found is None or "speaker" not in found or "text" not in found:
@@ -918,6 +918,10 @@ def _quotes(
         spans = _verify(checker, found["text"][1], f"quote {number} text", text, article)
         if speaker is None or not spans or context is None:
             continue
+        same = next((q for q in result if q.spans == spans and q.speaker == speaker), None)
+        if same is not None:  # two boxes with one text, and one of them marked in the article
+            checker.warn(found["text"][1], f"quote {number} is quote {same.number} again (the "
+                                           "same words of the same speaker); delete one")
         result.append(model.Quote(number, speaker, " ".join(text.split()), context, spans))
     return tuple(result)
 

@@ -143,7 +143,7 @@ CATALOGUE: dict[int, tuple[str, ...]] = {
 CONTRACT_CASES = {
     "actor-listed-twice", "actor-missing-kind", "annotation-without-article",
     "article-without-annotation", "bad-grade", "bad-kind", "bad-likelihood", "bad-status-typo",
-    "missing-required-fields", "quote-folding-passes", "relation-to-itself",
+    "missing-required-fields", "quote-folding-passes", "quote-listed-twice", "relation-to-itself",
     "several-errors-two-files", "tag-listed-twice", "txt-and-md", "yml-extension",
 }
 
