@@ -883,8 +883,8 @@ def _verify(
     if isinstance(located, Miss):
         if located.in_words:
             near = f"; it occurs only inside longer words, in \"{_clip(located.passage)}\""
-        elif located.passage:
-            near = (f"; closest passage ({located.similarity}% similar): "
+        elif located.passage:  # (not found as it is: never shown as 100% similar)
+            near = (f"; closest passage ({min(located.similarity, 99)}% similar): "
                     f"\"{_clip(located.passage)}\"")
         else:
             near = "; nothing in the article is close"
