@@ -121,6 +121,18 @@ class ArticleText:
         base = self.starts[number]
         return number, start - base, min(end - base, len(self.paragraphs[number]))
 
+    def locate_all(self, folded_start: int, folded_end: int) -> list[tuple[int, int, int]]:
+        """As locate, one (paragraph, start, end) for each paragraph a match runs into: a
+        quote may go on into the next paragraph, as quoted speech often does."""
+        first = self.locate(folded_start, folded_end)
+        end = self.folded.original(folded_end - 1) + 1 if folded_end > folded_start else 0
+        found = [first]
+        number = first[0] + 1
+        while number < len(self.starts) and end > self.starts[number]:
+            found.append((number, 0, min(end - self.starts[number], len(self.paragraphs[number]))))
+            number += 1
+        return found
+
 
 def split_paragraphs(text: str, markdown_source: bool) -> tuple[list[str], list[bool]]:
     """Split article text into paragraphs, flagging short title-like lines as headings.
@@ -334,7 +346,7 @@ def find_quote(article: ArticleText, quote: str) -> list[tuple[int, int, int]] |
                 return Miss(part, _passage(article, inside, inside + len(part)), 0,
                             in_words=True)
             return _closest(article, part, position)
-        found.append(article.locate(index, index + len(part)))
+        found.extend(article.locate_all(index, index + len(part)))
         position = index + len(part)
     return found
 

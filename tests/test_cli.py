@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.textmatch import split_paragraphs
 from tests.conftest import run_cli, tree_snapshot
 
 BRIEFING = "2024-10-28-north-korean-troops-kursk"
@@ -431,3 +432,19 @@ def test_a_lock_file_that_is_no_file_is_an_error(in_site: Path, kind: str) -> No
         f".briefings-lock: error: cannot be used to hold off a second run ({reason}): it "
         "should be a file; delete it")
     assert target.read_text("utf-8") == "keep\n"
+
+
+def test_a_quote_across_two_paragraphs_is_marked_in_both(in_site: Path) -> None:
+    annotation = next((in_site / "seeds" / "articles").glob("*.yaml"))
+    text = annotation.read_text("utf-8")
+    first = re.search(r'^    text: "(.*)"$', text, re.M)
+    assert first is not None
+    article, _ = split_paragraphs(annotation.with_suffix(".txt").read_text("utf-8"), False)
+    ending, opening = article[0].split()[-3:], article[1].split()[:4]
+    spanning = " ".join(ending + opening).replace('"', '\\"')
+    annotation.write_text(text.replace(first.group(0), f'    text: "{spanning}"', 1), "utf-8")
+    result = run_cli("generate")
+    assert result.exit_code == 0, result.stderr
+    page = (in_site / "docs" / "briefings" / f"{annotation.stem}.md").read_text("utf-8")
+    marked = re.findall(r'<p id="(p-\d+)">[^\n]*?<mark data-quote="quote-1">', page)
+    assert marked == ["p-1", "p-2"]

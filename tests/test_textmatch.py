@@ -173,3 +173,13 @@ def test_a_period_before_an_elision_stays_with_its_part() -> None:
                   "First words open this text. ... with last words",
                   "First words open this text.... with last words"):
         assert textmatch.find_quote(article, quote) == [(0, 0, 27), (1, 37, 52)], quote
+
+
+def test_a_quote_that_goes_on_into_the_next_paragraph_is_marked_in_both() -> None:
+    article = article_text(*split_paragraphs(
+        "First words open this text. Middle sentence goes here.\n\n"
+        "Second paragraph begins now. It ends with last words.\n\nThird one.\n", False))
+    assert textmatch.find_quote(article, "goes here. Second paragraph begins") == [
+        (0, 44, 54), (1, 0, 23)]
+    assert textmatch.find_quote(article, "here. Second paragraph begins now. It ends with last "
+                                         "words. Third") == [(0, 49, 54), (1, 0, 53), (2, 0, 5)]
