@@ -92,14 +92,16 @@ def read_settings(
     problems: list[Problem] = []
     config, where = _read_config(root / "mkdocs.yml", problems)
 
+    def at(name: str, message: str) -> None:
+        """A problem with the setting `name`, where mkdocs.yml writes it."""
+        problems.append(Problem("mkdocs.yml", *where.get(name, (0, 0)), message))
+
     def text(value: object, name: str, default: str) -> str:
         if value is None and name not in where:
             return default
         if isinstance(value, str) and value.strip():
             return value
-        line, col = where.get(name, (0, 0))
-        problems.append(Problem("mkdocs.yml", line, col, f"{name} must be a folder name, "
-                                f"such as {default}; got {_shown_value(value)}"))
+        at(name, f"{name} must be a folder name, such as {default}; got {_shown_value(value)}")
         return default
 
     options: dict[str, object] = {}
@@ -108,24 +110,21 @@ def read_settings(
         next(iter(item.items())) if isinstance(item, dict) and len(item) == 1 else (item, None)
         for item in plugins] if isinstance(plugins, list) else []
     if plugins is not None and not isinstance(plugins, list | dict):
-        line, col = where.get("plugins", (0, 0))
-        problems.append(Problem("mkdocs.yml", line, col, "plugins must be a list of plugin "
-                                f"names, such as [search, briefings]; got {_shown_value(plugins)}"))
+        at("plugins", "plugins must be a list of plugin names, such as [search, briefings]; "
+                      f"got {_shown_value(plugins)}")
     for name, value in entries:
         if name == "briefings" and isinstance(value, dict):
             options = value
     for option in ("seeds", "templates"):
         if option in options and not (isinstance(options[option], str)
                                       and str(options[option]).strip()):
-            line, col = where.get("plugins", (0, 0))
-            problems.append(Problem("mkdocs.yml", line, col, f"the briefings plugin's {option} "
-                                    f"must be a folder name; got {_shown_value(options[option])}"))
+            at("plugins", f"the briefings plugin's {option} must be a folder name; got "
+                          f"{_shown_value(options[option])}")
             options = {k: v for k, v in options.items() if k != option}
     urls = config.get("use_directory_urls", True)
     if not isinstance(urls, bool):
-        line, col = where.get("use_directory_urls", (0, 0))
-        problems.append(Problem("mkdocs.yml", line, col, "use_directory_urls must be true or "
-                                f"false; got {_shown_value(urls)}"))
+        at("use_directory_urls", f"use_directory_urls must be true or false; got "
+                                 f"{_shown_value(urls)}")
         urls = True
     settings = Settings(
         root=root,
@@ -602,6 +601,7 @@ def _produce(
 
     def job(i: int) -> _Checked:
         entry, key, before = jobs[i]
+        words = None  # the words of its article, if read here for a change of names
         if before is not None and key is not None and change is not None:
             # Standing as checked, and entered as it was in the last run's record: only its
             # key need come back, and the parent reads it from its own cache when asked.
@@ -612,8 +612,6 @@ def _produce(
             if standing_as_is is not None:
                 standing_as_is.words = words
                 return standing_as_is
-        else:
-            words = None
         stamps = None
         if key is None:  # hashed from the bytes then checked: one read, and the key is theirs
             stamps = Cache(contents={})
