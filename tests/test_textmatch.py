@@ -165,6 +165,18 @@ def test_code_in_a_markdown_article_reads_as_it_is_written() -> None:
     assert paragraphs == ["Inline code AT&T <x> and AT&T plain.", "indented code with <b>bold</b>"]
 
 
+def test_a_table_in_a_markdown_article_reads_a_row_to_a_paragraph() -> None:
+    """A pasted table read as rows of pipes and dashes: its cells could not be quoted."""
+    paragraphs, headings = split_paragraphs(
+        "Results came in.\n\n| Party | Seats |\n|---|--:|\n| Blue *Alliance* | 42 |\n"
+        "| Red Front | 17 |\n\nNot a table: a | b.\n", True)
+    assert paragraphs == ["Results came in.", "Party · Seats", "Blue Alliance · 42",
+                          "Red Front · 17", "Not a table: a | b."]
+    assert not any(headings)
+    article = article_text(paragraphs, headings)
+    assert textmatch.find_quote(article, "Blue Alliance · 42") == [(2, 0, 18)]
+
+
 def test_a_period_before_an_elision_stays_with_its_part() -> None:
     article = article_text(*split_paragraphs(
         "First words open this text. Middle sentence goes here.\n\n"
