@@ -51,3 +51,23 @@ def test_benchmark_script_runs_at_a_tiny_size() -> None:
     speed = (r"^speed reference .*: \d+\.\d{3} s, \d+\.\d{3} s; making a page-sized file, "
              r"start and end: \d+ us, \d+ us(; .* \(steal\): \d+ s)?$")
     assert re.search(speed, done.stdout, re.M), done.stdout
+
+
+def test_stage_breakdown_runs_at_a_tiny_size_and_accounts_for_the_whole_run() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "stages.py"), "--briefings", "30"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    head, _, *rows = done.stdout.splitlines()
+    total = re.match(r"cold serial generate of 30 briefings: (\d+\.\d{3}) s CPU, ", head)
+    assert total, done.stdout
+    stages = {}
+    for row in rows:
+        found = re.match(r"(.+?)\s+(-?\d+\.\d{3})\s+(-?\d+\.\d{3})\s+(-?\d+\.\d)%$", row)
+        assert found, row
+        stages[found[1]] = float(found[2])
+    for label in ("read files, parse YAML", "check fields, quotes, claims, mentions",
+                  "render briefing pages", "render index pages", "stage pages (write)"):
+        assert stages[label] > 0, done.stdout  # each stage was reached, and timed
+    assert abs(sum(stages.values()) - float(total[1])) < 0.01, done.stdout
