@@ -12,7 +12,7 @@ page being rendered, so the site works on any host and from disk.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -83,14 +83,35 @@ def _e(text: str) -> str:
 Stretch = tuple[int, int, str]  # start, end, and a quote's anchor or an actor's id
 
 
+def _marked(quotes: list[Stretch]) -> list[Stretch]:
+    """The stretches of quotes in one paragraph that are highlighted, in order: one that
+    starts inside the one before it (two quotes sharing words) is within that one's mark."""
+    marked: list[Stretch] = []
+    for stretch in sorted(quotes):
+        if not marked or stretch[0] >= marked[-1][1]:
+            marked.append(stretch)
+    return marked
+
+
+def quote_target(quote: model.Quote, briefing: model.Briefing) -> str:
+    """The anchor on the briefing's page that a quote box links to: the highlight where the
+    quote begins in the article, or its paragraph when it begins inside another quote's."""
+    first = quote.spans[0]
+    own = (first.start, first.end, quote.anchor)
+    shared = [(span.start, span.end, other.anchor) for other in briefing.quotes
+              for span in other.spans if span.paragraph == first.paragraph]
+    return f"{quote.anchor}-text" if own in _marked(shared) else f"p-{first.paragraph + 1}"
+
+
 def markup_paragraph(
     text: str, quotes: list[Stretch], mentions: list[Stretch], link: Callable[[str], str],
-    names: dict[str, str],
+    names: dict[str, str], starts: Set[Stretch] = frozenset(),
 ) -> str:
-    """Escape a paragraph, highlighting quotes and linking the first mention of each actor."""
+    """Escape a paragraph, highlighting quotes and linking the first mention of each actor;
+    the highlight of each stretch in `starts` (where a quote begins) carries the quote's
+    anchor with "-text" as its id, for the quote's box to link to."""
     if not quotes and not mentions:
         return _e(text)
-    quotes.sort()
     mentions.sort()
     out: list[str] = []
     linked: set[str] = set()
@@ -108,11 +129,11 @@ def markup_paragraph(
         out.append(_e(text[position:end]))
 
     position = 0
-    for first, last, anchor in quotes:
-        if first < position:
-            continue
+    for stretch in _marked(quotes):
+        first, last, anchor = stretch
         plain(position, first)
-        out.append(f'<mark data-quote="{_e(anchor)}">')
+        ident = f' id="{_e(anchor)}-text"' if stretch in starts else ""
+        out.append(f'<mark{ident} data-quote="{_e(anchor)}">')
         plain(first, last)
         out.append("</mark>")
         position = last
@@ -193,9 +214,10 @@ class Blocks:
         source = (f'<a href="{self.url(page)}">{_e(briefing.title)}</a>, {briefing.date_label}'
                   " · " if elsewhere else "")
         number = quote.paragraph + 1
+        target = self.url(page, quote_target(quote, briefing))
         return (f'<figure class="bf-quote" id="{anchor}"><blockquote>{_e(quote.text)}'
                 f"</blockquote><figcaption>{said}<cite>{source}"
-                f'<a href="{self.url(page, f"p-{number}")}">¶&nbsp;{number} in the article</a>'
+                f'<a href="{target}">¶&nbsp;{number} in the article</a>'
                 "</cite></figcaption></figure>")
 
     # --- an actor's briefings ---------------------------------------------------------------
@@ -343,6 +365,10 @@ class Blocks:
         """The article with numbered paragraphs, quotes highlighted and mentions linked."""
         quoted: list[list[Stretch]] = [[] for _ in article.paragraphs]
         named: list[list[Stretch]] = [[] for _ in article.paragraphs]
+        starts: list[set[Stretch]] = [set() for _ in article.paragraphs]  # where each begins
+        for quote in briefing.quotes:
+            first = quote.spans[0]
+            starts[first.paragraph].add((first.start, first.end, quote.anchor))
         for quote in briefing.quotes:
             for span in quote.spans:
                 quoted[span.paragraph].append((span.start, span.end, quote.anchor))
@@ -359,7 +385,7 @@ class Blocks:
         for number, paragraph in enumerate(article.paragraphs, 1):
             heading = ' class="bf-article__heading"' if paragraph.heading else ""
             text = markup_paragraph(paragraph.text, quoted[number - 1], named[number - 1], link,
-                                    names)
+                                    names, starts[number - 1])
             paragraphs.append(f'<p id="p-{number}"{heading}><a href="#p-{number}" '
                               f'aria-label="Paragraph {number}">{number}</a>{text}</p>')
         return Markup('<div class="bf-article">\n' + "\n".join(paragraphs) + "\n</div>")

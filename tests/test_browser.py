@@ -648,3 +648,33 @@ def test_home_page_headlines_are_not_set_as_section_labels(
     finally:
         recorder.close()
     assert styles and all(style == ["none", "none"] for style in styles)
+
+
+def test_a_quote_box_link_lands_on_that_quote_in_the_article(
+    context: BrowserContext, default_server: Served
+) -> None:
+    """Following "¶ n in the article" from a quote box shows that quote, outlined, in its
+    paragraph (marked in the margin), not just the paragraph: one paragraph of the default
+    briefing holds two quotes."""
+    recorder = Recorder(context, default_server)
+    try:
+        assert recorder.open(DEFAULT_BRIEFING).status == 200
+        page = recorder.page
+        link = page.locator("#quote-2 cite a").last
+        assert link.get_attribute("href") == "#quote-2-text"
+        link.click()
+        page.wait_for_function("() => location.hash === '#quote-2-text'")
+        shown = page.evaluate("""() => {
+            const mark = document.querySelector('mark:target');
+            const box = mark.getBoundingClientRect();
+            const paragraph = mark.closest('p');
+            return [mark.id, mark.dataset.quote, paragraph.id,
+                    getComputedStyle(mark).outlineStyle,
+                    getComputedStyle(paragraph).boxShadow !== 'none',
+                    box.top >= 0 && box.bottom <= innerHeight,
+                    [...paragraph.querySelectorAll('mark')].map(m => m.dataset.quote)];
+        }""")
+    finally:
+        recorder.close()
+    assert shown[:6] == ["quote-2-text", "quote-2", "p-3", "solid", True, True]
+    assert "quote-1" in shown[6]  # another quote in the same paragraph, not outlined

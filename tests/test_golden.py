@@ -207,6 +207,9 @@ def test_briefing_quote_boxes(pages: dict[str, str]) -> None:
     boxes = by_class(dom, "bf-quote")
     assert len(boxes) == len(ANNOTATION["quotes"])
     article = paragraphs()
+    marks = {mark.get("id"): (p, mark) for p in by_class(dom, "bf-article")[0]
+             for mark in p.iter("mark") if mark.get("id")}
+    assert len(marks) == len(ANNOTATION["quotes"])  # one highlight for each to link to
     for number, (box, quote) in enumerate(zip(boxes, ANNOTATION["quotes"], strict=True), 1):
         assert box.get("id") == f"quote-{number}"
         words, speaker, caption, trace = quote_box(box)
@@ -216,9 +219,13 @@ def test_briefing_quote_boxes(pages: dict[str, str]) -> None:
         assert (text(speaker), speaker.get("href")) == (actor["name"],
                                                         f"../../actors/{quote['speaker']}/")
         assert caption == f"{actor['name']}, {actor['title']} · {quote['context']}"
-        found = re.fullmatch(r"#p-(\d+)", trace.get("href") or "")
-        assert found, trace.get("href")
-        first_part = fold(re.split(r"\.\.\.|…", quote["text"])[0])
+        # the trace goes to the quote's own highlight in the article, in the paragraph it names
+        assert trace.get("href") == f"#quote-{number}-text"
+        paragraph, mark = marks[f"quote-{number}-text"]
+        found = re.fullmatch(r"p-(\d+)", paragraph.get("id") or "")
+        assert found, paragraph.get("id")
+        first_part = fold(re.split(r"\.\.\.|…", quote["text"])[0]).strip()
+        assert fold(" ".join(text(mark).split())) == first_part
         assert first_part in fold(article[int(found[1]) - 1])
         assert text(trace) == f"¶ {found[1]} in the article"
 
@@ -301,7 +308,8 @@ def test_actor_page_quotes_briefings_claims(pages: dict[str, str]) -> None:
     for box, quote in zip(boxes, ANNOTATION["quotes"], strict=True):
         _, speaker, caption, trace = quote_box(box)
         assert (speaker, caption) == (None, quote["context"])  # his own page: who is known
-        assert re.fullmatch(rf"\.\./\.\./briefings/{SLUG}/#p-\d+", trace.get("href") or "")
+        assert re.fullmatch(rf"\.\./\.\./briefings/{SLUG}/#quote-\d+-text",
+                            trace.get("href") or "")
     (appearance,) = items(dom, "bf-appearances")
     assert appearance.get("class") == "bf-as-involved"  # shown as a badge by the stylesheet
     assert text(by_class(appearance, "bf-role")[0]) == ANNOTATION["actors"][0]["role"]
@@ -403,3 +411,30 @@ def test_quotes_newest_first_across_briefings(tmp_path: Path) -> None:
         sources = [quote_box(b)[3].get("href") or "" for b in boxes]
         order = [s.removeprefix(prefix).split("/")[0] for s in sources]
         assert order == [SLUG] * len(ANNOTATION["quotes"]) + [older], (page, order)
+
+
+def test_a_quote_box_links_to_its_own_highlight_or_else_its_paragraph() -> None:
+    """Each box's ¶ link goes to where its quote begins in the article, set apart from other
+    quotes in that paragraph; a quote that begins inside another's highlight (two quotes
+    sharing words) has none of its own, and its box links to the paragraph instead. A
+    quote that runs into the next paragraph carries its id once, where it begins."""
+    import datetime as dt
+
+    from generator import components, model
+
+    one, two = "Alpha beta gamma delta.", "Epsilon zeta eta."
+    span = model.Span
+    quotes = (
+        model.Quote(1, "a", "beta gamma", "", (span(0, 6, 16),)),
+        model.Quote(2, "a", "gamma delta", "", (span(0, 11, 22),)),  # inside quote 1's
+        model.Quote(3, "a", "delta. Epsilon", "", (span(0, 17, 23), span(1, 0, 7))),
+    )
+    briefing = model.Briefing("b", "T", dt.date(2024, 1, 1), model.Source("S"), "s",
+                              quotes=quotes, presences=(model.Presence("a", "", True, ()),))
+    article = model.Article((model.Paragraph(one), model.Paragraph(two)))
+    actors = {"a": model.Actor("a", "A", "person")}
+    page = str(components.Blocks("briefings/b.md", actors).article(briefing, article))
+    assert re.findall(r'<mark(?: id="([^"]+)")? data-quote="([^"]+)">', page) == [
+        ("quote-1-text", "quote-1"), ("quote-3-text", "quote-3"), ("", "quote-3")]
+    assert [components.quote_target(q, briefing) for q in quotes] == [
+        "quote-1-text", "p-1", "quote-3-text"]
