@@ -83,24 +83,10 @@ def _e(text: str) -> str:
 Stretch = tuple[int, int, str]  # start, end, and a quote's anchor or an actor's id
 
 
-def _marked(quotes: list[Stretch]) -> list[Stretch]:
-    """The stretches of quotes in one paragraph that are highlighted, in order: one that
-    starts inside the one before it (two quotes sharing words) is within that one's mark."""
-    marked: list[Stretch] = []
-    for stretch in sorted(quotes):
-        if not marked or stretch[0] >= marked[-1][1]:
-            marked.append(stretch)
-    return marked
-
-
-def quote_target(quote: model.Quote, briefing: model.Briefing) -> str:
-    """The anchor on the briefing's page that a quote box links to: the highlight where the
-    quote begins in the article, or its paragraph when it begins inside another quote's."""
-    first = quote.spans[0]
-    own = (first.start, first.end, quote.anchor)
-    shared = [(span.start, span.end, other.anchor) for other in briefing.quotes
-              for span in other.spans if span.paragraph == first.paragraph]
-    return f"{quote.anchor}-text" if own in _marked(shared) else f"p-{first.paragraph + 1}"
+def quote_target(quote: model.Quote) -> str:
+    """The anchor on the briefing's page that a box of `quote` links to: its highlight where
+    it begins in the article, or its paragraph when it begins inside another quote's."""
+    return f"{quote.anchor}-text" if quote.highlighted else f"p-{quote.paragraph + 1}"
 
 
 def markup_paragraph(
@@ -129,7 +115,7 @@ def markup_paragraph(
         out.append(_e(text[position:end]))
 
     position = 0
-    for stretch in _marked(quotes):
+    for stretch in model.marked(quotes):
         first, last, anchor = stretch
         plain(position, first)
         ident = f' id="{_e(anchor)}-text"' if stretch in starts else ""
@@ -214,7 +200,7 @@ class Blocks:
         source = (f'<a href="{self.url(page)}">{_e(briefing.title)}</a>, {briefing.date_label}'
                   " · " if elsewhere else "")
         number = quote.paragraph + 1
-        target = self.url(page, quote_target(quote, briefing))
+        target = self.url(page, quote_target(quote))
         return (f'<figure class="bf-quote" id="{anchor}"><blockquote>{_e(quote.text)}'
                 f"</blockquote><figcaption>{said}<cite>{source}"
                 f'<a href="{target}">¶&nbsp;{number} in the article</a>'

@@ -8,7 +8,7 @@ import heapq
 import marshal
 import operator
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar, dataclass_transform
 
@@ -151,6 +151,9 @@ class Quote:
     text: str
     context: str
     spans: tuple[Span, ...]
+    # Where it begins, the article highlights it on its own (see with_highlights): its
+    # boxes link there, and otherwise to its paragraph.
+    highlighted: bool = True
 
     @property
     def anchor(self) -> str:
@@ -401,6 +404,37 @@ def co_actors(site: Site, actor_id: str) -> tuple[tuple[str, int], ...]:
     return tuple((other, -count) for count, other in ranked[:MAX_CO_ACTORS])
 
 
+Stretch = tuple[int, int, str]  # start and end in a paragraph, and a quote's anchor
+
+
+def marked(stretches: Iterable[Stretch]) -> list[Stretch]:
+    """The stretches of quotes in one paragraph that the article highlights, in order: one
+    that starts inside the one before it (two quotes sharing words) is within that one's.
+    Of two that start together the one numbered first is highlighted (quote-2 before
+    quote-10)."""
+    shown: list[Stretch] = []
+    for stretch in sorted(stretches, key=lambda s: (s[0], s[1], len(s[2]), s[2])):
+        if not shown or stretch[0] >= shown[-1][1]:
+            shown.append(stretch)
+    return shown
+
+
+def with_highlights(quotes: tuple[Quote, ...]) -> tuple[Quote, ...]:
+    """A briefing's quotes, each saying whether the article highlights it on its own where
+    it begins: not when it begins inside another quote's highlight."""
+    by_paragraph: dict[int, list[Stretch]] = defaultdict(list)
+    for quote in quotes:
+        for span in quote.spans:
+            by_paragraph[span.paragraph].append((span.start, span.end, quote.anchor))
+    if all(len(stretches) == 1 for stretches in by_paragraph.values()):
+        return quotes  # one quote to a paragraph, as most are
+    shown = {stretch for stretches in by_paragraph.values() for stretch in marked(stretches)}
+    return tuple(
+        quote if (quote.spans[0].start, quote.spans[0].end, quote.anchor) in shown else
+        Quote(quote.number, quote.speaker, quote.text, quote.context, quote.spans, False)
+        for quote in quotes)
+
+
 def _first_note(key: tuple[str, str, str], briefings: list[Briefing]) -> Relation:
     """The relation as the first briefing stating it with a note states it, or without one."""
     for briefing in briefings:
@@ -439,7 +473,7 @@ def presences(
     everyone = referenced | set(sentences)  # not an actor named only in a section title
     said: dict[str, list[tuple[object, ...]]] = defaultdict(list)
     for q in quotes:
-        said[q.speaker].append((q.number, q.text, q.context, _spans(q.spans)))
+        said[q.speaker].append((q.number, q.text, q.context, _spans(q.spans), q.highlighted))
     for c in claims:
         if c.by:
             said[c.by].append((c.number, c.text, c.status, c.grade, c.likelihood, c.evidence,

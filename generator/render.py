@@ -233,7 +233,8 @@ def _rows(briefings: Iterable[model.Briefing]) -> tuple[tuple[object, ...], ...]
 
 def _quote(ref: model.QuoteRef) -> tuple[object, ...]:
     q = ref.quote
-    return (_head(ref.briefing), q.number, q.speaker, q.text, q.context, q.paragraph)
+    return (_head(ref.briefing), q.number, q.speaker, q.text, q.context, q.paragraph,
+            q.highlighted)
 
 
 def _event(ref: model.EventRef) -> tuple[object, ...]:

@@ -923,7 +923,7 @@ def _quotes(
             checker.warn(found["text"][1], f"quote {number} is quote {same.number} again (the "
                                            "same words of the same speaker); delete one")
         result.append(model.Quote(number, speaker, " ".join(text.split()), context, spans))
-    return tuple(result)
+    return model.with_highlights(tuple(result))
 
 
 def _claims(

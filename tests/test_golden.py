@@ -424,11 +424,11 @@ def test_a_quote_box_links_to_its_own_highlight_or_else_its_paragraph() -> None:
 
     one, two = "Alpha beta gamma delta.", "Epsilon zeta eta."
     span = model.Span
-    quotes = (
+    quotes = model.with_highlights((
         model.Quote(1, "a", "beta gamma", "", (span(0, 6, 16),)),
         model.Quote(2, "a", "gamma delta", "", (span(0, 11, 22),)),  # inside quote 1's
         model.Quote(3, "a", "delta. Epsilon", "", (span(0, 17, 23), span(1, 0, 7))),
-    )
+    ))
     briefing = model.Briefing("b", "T", dt.date(2024, 1, 1), model.Source("S"), "s",
                               quotes=quotes, presences=(model.Presence("a", "", True, ()),))
     article = model.Article((model.Paragraph(one), model.Paragraph(two)))
@@ -436,5 +436,7 @@ def test_a_quote_box_links_to_its_own_highlight_or_else_its_paragraph() -> None:
     page = str(components.Blocks("briefings/b.md", actors).article(briefing, article))
     assert re.findall(r'<mark(?: id="([^"]+)")? data-quote="([^"]+)">', page) == [
         ("quote-1-text", "quote-1"), ("quote-3-text", "quote-3"), ("", "quote-3")]
-    assert [components.quote_target(q, briefing) for q in quotes] == [
-        "quote-1-text", "p-1", "quote-3-text"]
+    assert [components.quote_target(q) for q in quotes] == ["quote-1-text", "p-1",
+                                                            "quote-3-text"]
+    alone = model.with_highlights(quotes[2:])  # without the others, each is highlighted
+    assert alone == (quotes[2],) and alone[0].highlighted

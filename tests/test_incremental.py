@@ -380,6 +380,27 @@ def _alias_from_an_article(root: Path) -> None:
     _add_alias(root, list(actors)[1], max(re.findall(r"[a-z]{7,}", text)))
 
 
+def _quote_over_another(root: Path) -> None:
+    """Another speaker quoted saying the first words of a quote: the shorter quote is
+    highlighted where both begin, the longer loses its own highlight, and its boxes (on
+    its speaker's page too, where nothing else of the briefing changed) link to its
+    paragraph instead."""
+    for path in sorted((root / ARTICLES).glob("*.yaml")):
+        data = yaml.safe_load(path.read_text("utf-8"))
+        article = " ".join(path.with_suffix(".txt").read_text("utf-8").split())
+        for quote in data.get("quotes", []):
+            words = re.split(r"\s*(?:\.\.\.|…)\s*", quote["text"])[0].split()
+            prefix = " ".join(words[:3])
+            others = [a for a in (a["id"] if isinstance(a, dict) else a
+                                  for a in data.get("actors", [])) if a != quote["speaker"]]
+            if len(words) >= 5 and article.count(prefix) == 1 and others:
+                data["quotes"].append({"speaker": others[0], "text": prefix})
+                path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                                "utf-8")
+                return
+    raise AssertionError("no quote to cover")
+
+
 def _drop_an_alias(root: Path) -> None:
     path = root / "seeds" / "actors.yaml"
     actors = yaml.safe_load(path.read_text("utf-8"))
@@ -419,6 +440,7 @@ SITE_EDITS: list[tuple[str, Callable[[Path], None]]] = [
         actors.values())[4].__setitem__("kind", "group"))),
     ("the same briefing again", lambda root: _rewrite(_annotation(root, 0),
                                                       _set("title", "Edited twice"))),
+    ("a quote over another", _quote_over_another),
 ]
 
 
