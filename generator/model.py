@@ -428,9 +428,11 @@ def with_highlights(quotes: tuple[Quote, ...]) -> tuple[Quote, ...]:
             by_paragraph[span.paragraph].append((span.start, span.end, quote.anchor))
     if all(len(stretches) == 1 for stretches in by_paragraph.values()):
         return quotes  # one quote to a paragraph, as most are
-    shown = {stretch for stretches in by_paragraph.values() for stretch in marked(stretches)}
+    shown = {(paragraph, stretch) for paragraph, stretches in by_paragraph.items()
+             for stretch in marked(stretches)}
     return tuple(
-        quote if (quote.spans[0].start, quote.spans[0].end, quote.anchor) in shown else
+        quote if (quote.paragraph, (quote.spans[0].start, quote.spans[0].end, quote.anchor))
+        in shown else
         Quote(quote.number, quote.speaker, quote.text, quote.context, quote.spans, False)
         for quote in quotes)
 
