@@ -22,7 +22,6 @@ import argparse
 import functools
 import importlib.util
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -111,16 +110,23 @@ def measure(site: Path) -> tuple[dict[str, float], float, int]:
     return dict(clock.spent), total, briefings
 
 
-def _make_site(target: Path, briefings: int) -> None:
-    spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "benchmarks" /
-                                                  "make_corpus.py")
+def _make_site(scratch: Path, briefings: int) -> Path:
+    """A synthetic site of `briefings` briefings, made as benchmarks/run.py makes its own."""
+    run = _load("run.py")
+    corpus = scratch / "corpus"
+    run.load_make_corpus().make_corpus(corpus, briefings)
+    return run.new_site(scratch / "site", corpus / "seeds", run.Code.working_tree())
+
+
+def _load(script: str) -> Any:
+    """A script of benchmarks/, loaded by path (benchmarks/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(f"briefings_{Path(script).stem}",
+                                                  ROOT / "benchmarks" / script)
     assert spec is not None and spec.loader is not None
-    corpus = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(corpus)
-    corpus.make_corpus(target, briefings)
-    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
-    shutil.copytree(ROOT / "templates", target / "templates")
-    (target / "docs").mkdir()
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up here
+    spec.loader.exec_module(module)
+    return module
 
 
 def _clean(site: Path) -> None:
@@ -140,9 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["BRIEFINGS_CACHE_DIR"] = str(Path(scratch) / "cache")
         site = args.site
         if site is None:
-            site = Path(scratch) / "site"
-            site.mkdir()
-            _make_site(site, args.briefings)
+            site = _make_site(Path(scratch), args.briefings)
         else:
             _clean(site)
         spent, total, briefings = measure(site)

@@ -80,7 +80,7 @@ def _e(text: str) -> str:
         '"', "&#34;")
 
 
-Stretch = tuple[int, int, str]  # start, end, and a quote's anchor or an actor's id
+Stretch = model.Stretch
 
 
 def quote_target(quote: model.Quote) -> str:
@@ -351,10 +351,12 @@ class Blocks:
         """The article with numbered paragraphs, quotes highlighted and mentions linked."""
         quoted: list[list[Stretch]] = [[] for _ in article.paragraphs]
         named: list[list[Stretch]] = [[] for _ in article.paragraphs]
-        starts: list[set[Stretch]] = [set() for _ in article.paragraphs]  # where each begins
+        # where each quote with a highlight of its own begins (model.with_highlights)
+        starts: list[set[Stretch]] = [set() for _ in article.paragraphs]
         for quote in briefing.quotes:
             first = quote.spans[0]
-            starts[first.paragraph].add((first.start, first.end, quote.anchor))
+            if quote.highlighted:
+                starts[first.paragraph].add((first.start, first.end, quote.anchor))
         for quote in briefing.quotes:
             for span in quote.spans:
                 quoted[span.paragraph].append((span.start, span.end, quote.anchor))

@@ -404,7 +404,7 @@ def co_actors(site: Site, actor_id: str) -> tuple[tuple[str, int], ...]:
     return tuple((other, -count) for count, other in ranked[:MAX_CO_ACTORS])
 
 
-Stretch = tuple[int, int, str]  # start and end in a paragraph, and a quote's anchor
+Stretch = tuple[int, int, str]  # start, end in a paragraph; a quote's anchor or an actor's id
 
 
 def marked(stretches: Iterable[Stretch]) -> list[Stretch]:
