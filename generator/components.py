@@ -354,12 +354,11 @@ class Blocks:
         # where each quote with a highlight of its own begins (model.with_highlights)
         starts: list[set[Stretch]] = [set() for _ in article.paragraphs]
         for quote in briefing.quotes:
-            first = quote.spans[0]
-            if quote.highlighted:
-                starts[first.paragraph].add((first.start, first.end, quote.anchor))
-        for quote in briefing.quotes:
             for span in quote.spans:
                 quoted[span.paragraph].append((span.start, span.end, quote.anchor))
+            if quote.highlighted:
+                first = quote.spans[0]
+                starts[first.paragraph].add((first.start, first.end, quote.anchor))
         for mention in article.mentions:
             span = mention.span
             named[span.paragraph].append((span.start, span.end, mention.actor))
