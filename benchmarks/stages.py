@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import importlib.util
 import os
 import sys
 import tempfile
@@ -112,21 +111,11 @@ def measure(site: Path) -> tuple[dict[str, float], float, int]:
 
 def _make_site(scratch: Path, briefings: int) -> Path:
     """A synthetic site of `briefings` briefings, made as benchmarks/run.py makes its own."""
-    run = _load("run.py")
+    from benchmarks import run  # (a folder on the path above, not an installed package)
+
     corpus = scratch / "corpus"
     run.load_make_corpus().make_corpus(corpus, briefings)
     return run.new_site(scratch / "site", corpus / "seeds", run.Code.working_tree())
-
-
-def _load(script: str) -> Any:
-    """A script of benchmarks/, loaded by path (benchmarks/ is not a package)."""
-    spec = importlib.util.spec_from_file_location(f"briefings_{Path(script).stem}",
-                                                  ROOT / "benchmarks" / script)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
 
 
 def _clean(site: Path) -> None:
