@@ -46,6 +46,26 @@ def quotes_page(year: int) -> str:
     return f"quotes/{year:04d}.md"
 
 
+def event_anchor(number: int) -> str:
+    """The anchor of a briefing's event, by its place (from 1) in the annotation."""
+    return f"event-{number}"
+
+
+def relation_anchor(number: int) -> str:
+    """The anchor of a briefing's relation, by its place (from 1) in the annotation."""
+    return f"relation-{number}"
+
+
+def stated_at(briefing: model.Briefing, relation: model.Relation) -> str:
+    """The anchor of where a briefing states a relation (its note may differ from the one
+    shown), or of its relations section."""
+    for number, stated in enumerate(briefing.relations, 1):
+        if (stated.source, stated.type, stated.target) == \
+                (relation.source, relation.type, relation.target):
+            return relation_anchor(number)
+    return "relations"
+
+
 @cache
 def page_url(path: str, directory_urls: bool) -> str:
     """The URL MkDocs gives a page, relative to the site root."""
@@ -280,17 +300,25 @@ class Blocks:
 
     def briefing_timeline(self, briefing: model.Briefing) -> Markup:
         """The events of the briefing whose page this is, in date order."""
-        events = sorted(briefing.events, key=lambda e: (e.date.year, e.date.month, e.date.day))
+        # Each keeps its place in the annotation as its anchor, as quotes do.
+        events = sorted(enumerate(briefing.events, 1),
+                        key=lambda item: (item[1].date.year, item[1].date.month, item[1].date.day))
         return Markup('<ol class="bf-timeline">\n' + "\n".join(
-            self._event(event, None) for event in events) + "\n</ol>")
+            self._event(event, None, f' id="{event_anchor(number)}"')
+            for number, event in events) + "\n</ol>")
 
-    def _event(self, event: model.Event, briefing: model.Briefing | None) -> str:
-        # The date, the text, then (small) the actors and (cite) the briefing it is from.
+    def _event(self, event: model.Event, briefing: model.Briefing | None, anchor: str = "") -> str:
+        # The date, the text, then (small) the actors and (cite) the briefing it is from, its
+        # link going to the event there.
         actors = ("<small>" + ", ".join(self._actor(a) for a in event.actors) + "</small>"
                   if event.actors else "")
-        source = (f'<cite><a href="{self.url(briefing_page(briefing.slug), "events")}">'
-                  f"{_e(briefing.title)}</a></cite>" if briefing is not None else "")
-        return f"<li>{self._date(event.date)}{_e(event.text)}{actors}{source}</li>"
+        source = ""
+        if briefing is not None:
+            page = briefing_page(briefing.slug)
+            number = briefing.events.index(event) + 1
+            source = (f'<cite><a href="{self.url(page, event_anchor(number))}">'
+                      f"{_e(briefing.title)}</a></cite>")
+        return f"<li{anchor}>{self._date(event.date)}{_e(event.text)}{actors}{source}</li>"
 
     def relations(self, refs: Iterable[model.RelationRef]) -> Markup:
         """Relations, each with the briefings that state it."""
@@ -300,21 +328,23 @@ class Blocks:
     def briefing_relations(self, briefing: model.Briefing) -> Markup:
         """The relations the briefing whose page this is states."""
         return Markup('<ul class="bf-relations">\n' + "\n".join(
-            self._relation(relation, ()) for relation in briefing.relations) + "\n</ul>")
+            self._relation(relation, (), f' id="{relation_anchor(number)}"')
+            for number, relation in enumerate(briefing.relations, 1)) + "\n</ul>")
 
-    def _relation(self, relation: model.Relation, briefings: Iterable[model.Briefing]) -> str:
+    def _relation(self, relation: model.Relation, briefings: Iterable[model.Briefing],
+                  anchor: str = "") -> str:
         note = f" <small>— {_e(relation.note)}</small>" if relation.note else ""
         sources = "".join(
-            f' <a href="{self.url(briefing_page(b.slug), "relations")}" title="{_e(b.title)}">'
-            f"{b.date_label}</a>" for b in briefings)
+            f' <a href="{self.url(briefing_page(b.slug), stated_at(b, relation))}" '
+            f'title="{_e(b.title)}">{b.date_label}</a>' for b in briefings)
         kind = relation.type.replace("-", " ")
         # On an actor's own page, under "From <actor>" or "To <actor>", its side goes unsaid.
         source = "" if self.page == actor_page(relation.source) else \
             self._actor(relation.source) + " "
         target = "" if self.page == actor_page(relation.target) else \
             " " + self._actor(relation.target)
-        return (f'<li>{source}<span class="bf-relation__type">{kind}</span>{target}{note}'
-                f"{sources}</li>")
+        return (f'<li{anchor}>{source}<span class="bf-relation__type">{kind}</span>'
+                f"{target}{note}{sources}</li>")
 
     # --- lists of actors --------------------------------------------------------------------
 

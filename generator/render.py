@@ -25,6 +25,7 @@ from generator.components import (
     briefing_page,
     quotes_page,
     relative_url,
+    stated_at,
     tag_page,
     timeline_page,
 )
@@ -239,12 +240,13 @@ def _quote(ref: model.QuoteRef) -> tuple[object, ...]:
 
 def _event(ref: model.EventRef) -> tuple[object, ...]:
     e = ref.event
-    return (_head(ref.briefing), e.date.iso, e.text, e.actors)
+    return (_head(ref.briefing), ref.briefing.events.index(e), e.date.iso, e.text, e.actors)
 
 
 def _relation(ref: model.RelationRef) -> tuple[object, ...]:
     r = ref.relation
-    return (r.source, r.type, r.target, r.note, tuple(_head(b) for b in ref.briefings))
+    return (r.source, r.type, r.target, r.note,
+            tuple((_head(b), stated_at(b, r)) for b in ref.briefings))
 
 
 def shown_on(briefing: model.Briefing) -> dict[str, tuple[object, ...]]:
@@ -258,7 +260,7 @@ def shown_on(briefing: model.Briefing) -> dict[str, tuple[object, ...]]:
     present = tuple(p.actor for p in briefing.presences)  # who is counted as appearing with whom
     parts: dict[str, tuple[object, ...]] = {}
     for presence in briefing.presences:
-        related = tuple(r for r in briefing.relations
+        related = tuple((i, r) for i, r in enumerate(briefing.relations)  # place: the anchor
                         if presence.actor in (r.source, r.target))
         parts[actor_page(presence.actor)] = (head, presence, related, present)
     for tag in briefing.tags:

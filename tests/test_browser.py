@@ -678,3 +678,28 @@ def test_a_quote_box_link_lands_on_that_quote_in_the_article(
         recorder.close()
     assert shown[:6] == ["quote-2-text", "quote-2", "p-3", "solid", True, True]
     assert "quote-1" in shown[6]  # another quote in the same paragraph, not outlined
+
+
+def test_a_timeline_source_link_lands_on_that_event_in_the_briefing(
+    context: BrowserContext, default_server: Served
+) -> None:
+    """Following "Source" from the timeline shows that event, marked, on the briefing's page,
+    not the top of its events section: the briefing has several events."""
+    recorder = Recorder(context, default_server)
+    try:
+        assert recorder.open("timeline/").status == 200
+        page = recorder.page
+        link = page.locator(".bf-timeline > li cite a").last
+        href = link.get_attribute("href") or ""
+        link.click()
+        page.wait_for_function("() => location.hash.startsWith('#event-')")
+        shown = page.evaluate("""() => {
+            const item = document.querySelector('.bf-timeline > li:target');
+            const box = item.getBoundingClientRect();
+            return [location.hash, item.closest('ol').querySelectorAll('li').length,
+                    getComputedStyle(item).boxShadow !== 'none',
+                    box.top >= 0 && box.bottom <= innerHeight];
+        }""")
+    finally:
+        recorder.close()
+    assert href.endswith(shown[0]) and shown[1] > 1 and shown[2:] == [True, True], (href, shown)

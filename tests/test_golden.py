@@ -379,13 +379,45 @@ def test_index_pages(pages: dict[str, str]) -> None:
     timeline = items(parse(pages["timeline/index.md"]), "bf-timeline")
     assert len(timeline) == len(ANNOTATION["events"])
     for event in timeline:
-        assert child(child(event, "cite"), "a").get("href") == f"../briefings/{SLUG}/#events"
+        assert child(child(event, "cite"), "a").get("href").startswith(
+            f"../briefings/{SLUG}/#event-")
     quotes = by_class(parse(pages["quotes/index.md"]), "bf-quote")
     assert len(quotes) == len(ANNOTATION["quotes"])
     network = parse(pages["network/index.md"])
     assert by_tag(network, "svg")
     assert len(by_tag(by_class(network, "bf-relations")[0], "li")) == len(
         ANNOTATION["relations"])
+
+
+def test_a_source_link_lands_on_the_event_or_relation_itself(pages: dict[str, str]) -> None:
+    """From the timeline, the network or an actor's page, the link to the briefing goes to
+    that event or relation on the briefing's page (numbered in the annotation's order, as
+    quotes are), not to the top of its section."""
+    briefing = parse(pages[BRIEFING_PAGE])
+    events = {e.get("id"): e for e in items(briefing, "bf-timeline")}
+    assert sorted(events) == sorted(f"event-{n}" for n in range(1, len(ANNOTATION["events"]) + 1))
+    for event in items(parse(pages["timeline/index.md"]), "bf-timeline"):
+        page, _, anchor = child(child(event, "cite"), "a").get("href").partition("#")
+        assert page == f"../briefings/{SLUG}/"
+        number = int(anchor.removeprefix("event-"))
+        shown = ANNOTATION["events"][number - 1]["text"]
+        assert fold(shown) in fold(text(event)) and fold(shown) in fold(text(events[anchor]))
+    relations = {r.get("id"): r for r in items(briefing, "bf-relations")}
+    assert len(relations) == len(ANNOTATION["relations"])
+    stated = 0
+    for page in ("network/index.md", *(f"actors/{a}.md" for a in ACTORS)):
+        listed = by_class(parse(pages[page]), "bf-relations")
+        for relation in (li for ul in listed for li in ul if li.tag == "li"):
+            link = by_tag(relation, "a")[-1]
+            where, _, anchor = link.get("href").partition("#")
+            assert where.endswith(f"briefings/{SLUG}/"), (page, where)
+            number = int(anchor.removeprefix("relation-"))
+            written = ANNOTATION["relations"][number - 1]
+            kind = text(by_class(relation, "bf-relation__type")[0])
+            assert kind == text(by_class(relations[anchor], "bf-relation__type")[0])
+            assert kind == written["type"].replace("-", " "), (page, anchor)
+            stated += 1
+    assert stated >= 3 * len(ANNOTATION["relations"])  # the network, and the page of each end
 
 
 def test_home_counts_are_pluralised(pages: dict[str, str]) -> None:

@@ -285,6 +285,14 @@ def _annotation(root: Path, index: int, having: str = "title") -> Path:
             if yaml.safe_load(path.read_text("utf-8")).get(having)][index]
 
 
+def _reverse(root: Path, key: str) -> None:
+    """The items under `key` of the first annotation with several, in reverse order: each
+    item's place in the annotation is its anchor, which the pages linking to it follow."""
+    path = next(path for path in sorted((root / ARTICLES).glob("*.yaml"))
+                if len(yaml.safe_load(path.read_text("utf-8")).get(key) or []) > 2)
+    _rewrite(path, lambda data: data[key].reverse())
+
+
 def _rewrite(path: Path, change: Callable[[dict[str, Any]], None]) -> None:
     data = yaml.safe_load(path.read_text("utf-8"))
     change(data)
@@ -441,6 +449,8 @@ SITE_EDITS: list[tuple[str, Callable[[Path], None]]] = [
     ("the same briefing again", lambda root: _rewrite(_annotation(root, 0),
                                                       _set("title", "Edited twice"))),
     ("a quote over another", _quote_over_another),
+    ("events reordered", lambda root: _reverse(root, "events")),
+    ("relations reordered", lambda root: _reverse(root, "relations")),
 ]
 
 
