@@ -51,6 +51,11 @@ def event_anchor(number: int) -> str:
     return f"event-{number}"
 
 
+def claim_anchor(number: int) -> str:
+    """The anchor of a briefing's claim, by its place (from 1) in the annotation."""
+    return f"claim-{number}"
+
+
 def relation_anchor(number: int) -> str:
     """The anchor of a briefing's relation, by its place (from 1) in the annotation."""
     return f"relation-{number}"
@@ -278,14 +283,16 @@ class Blocks:
             cells.append(claim.likelihood.replace("-", " "))
             page = briefing_page(briefing.slug)
             if by_actor:
-                cells.append(f'<a href="{self.url(page)}">{_e(briefing.title)}</a>')
+                cells.append(f'<a href="{self.url(page, claim_anchor(claim.number))}">'
+                             f"{_e(briefing.title)}</a>")
             elif claim.spans:
                 number = claim.spans[0].paragraph + 1
                 cells.append(f'<a href="{self.url(page, f"p-{number}")}" '
                              f'title="{_e(claim.evidence)}">¶&nbsp;{number}</a>')
             else:
                 cells.append("")
-            rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+            row = "<tr>" if by_actor else f'<tr id="{claim_anchor(claim.number)}">'
+            rows.append(row + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
         kind = "actor" if by_actor else "briefing"
         columns = "".join(f'<th scope="col">{name}</th>' for name in head)
         return Markup(f'<table class="bf-claims bf-claims--{kind}">\n<thead><tr>{columns}'

@@ -389,9 +389,11 @@ def test_index_pages(pages: dict[str, str]) -> None:
         ANNOTATION["relations"])
 
 
-def test_a_source_link_lands_on_the_event_or_relation_itself(pages: dict[str, str]) -> None:
+def test_a_source_link_lands_on_the_event_relation_or_claim_itself(
+    pages: dict[str, str]
+) -> None:
     """From the timeline, the network or an actor's page, the link to the briefing goes to
-    that event or relation on the briefing's page (numbered in the annotation's order, as
+    that event, relation or claim on the briefing's page (numbered in the annotation's order, as
     quotes are), not to the top of its section."""
     briefing = parse(pages[BRIEFING_PAGE])
     events = {e.get("id"): e for e in items(briefing, "bf-timeline")}
@@ -418,6 +420,20 @@ def test_a_source_link_lands_on_the_event_or_relation_itself(pages: dict[str, st
             assert kind == written["type"].replace("-", " "), (page, anchor)
             stated += 1
     assert stated >= 3 * len(ANNOTATION["relations"])  # the network, and the page of each end
+    rows = {r.get("id"): r for r in by_tag(by_class(briefing, "bf-claims")[0], "tr")
+            if r.get("id")}
+    assert sorted(rows) == sorted(f"claim-{n}" for n in range(1, len(ANNOTATION["claims"]) + 1))
+    claimed = 0
+    for actor in ACTORS:
+        for table in by_class(parse(pages[f"actors/{actor}.md"]), "bf-claims"):
+            for row in by_tag(table, "tr")[1:]:
+                where, _, anchor = by_tag(row, "a")[-1].get("href").partition("#")
+                assert where.endswith(f"briefings/{SLUG}/"), where
+                written = ANNOTATION["claims"][int(anchor.removeprefix("claim-")) - 1]
+                assert written["by"] == actor and fold(written["text"]) in fold(text(row))
+                assert fold(written["text"]) in fold(text(rows[anchor]))
+                claimed += 1
+    assert claimed == sum(1 for c in ANNOTATION["claims"] if c.get("by"))
 
 
 def test_home_counts_are_pluralised(pages: dict[str, str]) -> None:

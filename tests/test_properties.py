@@ -467,7 +467,7 @@ SCRIPTABLE = frozenset({"script", "iframe", "style", "object", "embed", "frame",
                         "template", "noscript"})
 DESCRIPTION_TAGS = frozenset({"p", "em", "strong", "a", "ul", "ol", "li", "code", "br",
                               "blockquote"})
-STRUCTURAL_ID = re.compile(r"p-\d+|quote-\d+(?:-text)?|(?:event|relation)-\d+|"
+STRUCTURAL_ID = re.compile(r"p-\d+|quote-\d+(?:-text)?|(?:event|relation|claim)-\d+|"
                            r"[a-z0-9]+(?:-[a-z0-9]+)*-quote-\d+|"
                            r"actor-[a-z0-9]+(?:-[a-z0-9]+)*|briefing-title|bf-arrow")
 CLEAN_URL = re.compile(r"[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]*")
