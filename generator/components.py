@@ -46,19 +46,10 @@ def quotes_page(year: int) -> str:
     return f"quotes/{year:04d}.md"
 
 
-def event_anchor(number: int) -> str:
-    """The anchor of a briefing's event, by its place (from 1) in the annotation."""
-    return f"event-{number}"
-
-
-def claim_anchor(number: int) -> str:
-    """The anchor of a briefing's claim, by its place (from 1) in the annotation."""
-    return f"claim-{number}"
-
-
-def relation_anchor(number: int) -> str:
-    """The anchor of a briefing's relation, by its place (from 1) in the annotation."""
-    return f"relation-{number}"
+def item_anchor(kind: str, number: int) -> str:
+    """The anchor of a briefing's event, claim or relation (`kind`) by its place (from 1) in
+    the annotation, as "quote-1" is the first quote's."""
+    return f"{kind}-{number}"
 
 
 def stated_at(briefing: model.Briefing, relation: model.Relation) -> str:
@@ -67,7 +58,7 @@ def stated_at(briefing: model.Briefing, relation: model.Relation) -> str:
     for number, stated in enumerate(briefing.relations, 1):
         if (stated.source, stated.type, stated.target) == \
                 (relation.source, relation.type, relation.target):
-            return relation_anchor(number)
+            return item_anchor("relation", number)
     return "relations"
 
 
@@ -283,7 +274,7 @@ class Blocks:
             cells.append(claim.likelihood.replace("-", " "))
             page = briefing_page(briefing.slug)
             if by_actor:
-                cells.append(f'<a href="{self.url(page, claim_anchor(claim.number))}">'
+                cells.append(f'<a href="{self.url(page, item_anchor("claim", claim.number))}">'
                              f"{_e(briefing.title)}</a>")
             elif claim.spans:
                 number = claim.spans[0].paragraph + 1
@@ -291,7 +282,7 @@ class Blocks:
                              f'title="{_e(claim.evidence)}">¶&nbsp;{number}</a>')
             else:
                 cells.append("")
-            row = "<tr>" if by_actor else f'<tr id="{claim_anchor(claim.number)}">'
+            row = "<tr>" if by_actor else f'<tr id="{item_anchor("claim", claim.number)}">'
             rows.append(row + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
         kind = "actor" if by_actor else "briefing"
         columns = "".join(f'<th scope="col">{name}</th>' for name in head)
@@ -311,7 +302,7 @@ class Blocks:
         events = sorted(enumerate(briefing.events, 1),
                         key=lambda item: (item[1].date.year, item[1].date.month, item[1].date.day))
         return Markup('<ol class="bf-timeline">\n' + "\n".join(
-            self._event(event, None, f' id="{event_anchor(number)}"')
+            self._event(event, None, f' id="{item_anchor("event", number)}"')
             for number, event in events) + "\n</ol>")
 
     def _event(self, event: model.Event, briefing: model.Briefing | None, anchor: str = "") -> str:
@@ -323,7 +314,7 @@ class Blocks:
         if briefing is not None:
             page = briefing_page(briefing.slug)
             number = briefing.events.index(event) + 1
-            source = (f'<cite><a href="{self.url(page, event_anchor(number))}">'
+            source = (f'<cite><a href="{self.url(page, item_anchor("event", number))}">'
                       f"{_e(briefing.title)}</a></cite>")
         return f"<li{anchor}>{self._date(event.date)}{_e(event.text)}{actors}{source}</li>"
 
@@ -335,7 +326,7 @@ class Blocks:
     def briefing_relations(self, briefing: model.Briefing) -> Markup:
         """The relations the briefing whose page this is states."""
         return Markup('<ul class="bf-relations">\n' + "\n".join(
-            self._relation(relation, (), f' id="{relation_anchor(number)}"')
+            self._relation(relation, (), f' id="{item_anchor("relation", number)}"')
             for number, relation in enumerate(briefing.relations, 1)) + "\n</ul>")
 
     def _relation(self, relation: model.Relation, briefings: Iterable[model.Briefing],
