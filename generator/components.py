@@ -298,12 +298,10 @@ class Blocks:
 
     def briefing_timeline(self, briefing: model.Briefing) -> Markup:
         """The events of the briefing whose page this is, in date order."""
-        # Each keeps its place in the annotation as its anchor, as quotes do.
-        events = sorted(enumerate(briefing.events, 1),
-                        key=lambda item: (item[1].date.year, item[1].date.month, item[1].date.day))
+        events = sorted(briefing.events, key=lambda e: (e.date.year, e.date.month, e.date.day))
         return Markup('<ol class="bf-timeline">\n' + "\n".join(
-            self._event(event, None, f' id="{item_anchor("event", number)}"')
-            for number, event in events) + "\n</ol>")
+            self._event(event, None, f' id="{item_anchor("event", event.number)}"')
+            for event in events) + "\n</ol>")
 
     def _event(self, event: model.Event, briefing: model.Briefing | None, anchor: str = "") -> str:
         # The date, the text, then (small) the actors and (cite) the briefing it is from, its
@@ -313,8 +311,7 @@ class Blocks:
         source = ""
         if briefing is not None:
             page = briefing_page(briefing.slug)
-            number = briefing.events.index(event) + 1
-            source = (f'<cite><a href="{self.url(page, item_anchor("event", number))}">'
+            source = (f'<cite><a href="{self.url(page, item_anchor("event", event.number))}">'
                       f"{_e(briefing.title)}</a></cite>")
         return f"<li{anchor}>{self._date(event.date)}{_e(event.text)}{actors}{source}</li>"
 

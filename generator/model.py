@@ -182,8 +182,10 @@ class Claim:
 
 @record()
 class Event:
-    """Something that happened on a (partial) date, with the actors involved."""
+    """Something that happened on a (partial) date, with the actors involved; `number` is its
+    place (from 1) in the annotation."""
 
+    number: int
     date: PartialDate
     text: str
     actors: tuple[str, ...] = ()

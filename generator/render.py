@@ -240,7 +240,7 @@ def _quote(ref: model.QuoteRef) -> tuple[object, ...]:
 
 def _event(ref: model.EventRef) -> tuple[object, ...]:
     e = ref.event
-    return (_head(ref.briefing), ref.briefing.events.index(e), e.date.iso, e.text, e.actors)
+    return (_head(ref.briefing), e.number, e.date.iso, e.text, e.actors)
 
 
 def _relation(ref: model.RelationRef) -> tuple[object, ...]:

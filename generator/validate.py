@@ -980,7 +980,7 @@ def _events(checker: Checker, node: Node) -> tuple[model.Event, ...]:
         ])
         if date is None or text is None:
             continue
-        result.append(model.Event(date, text, tuple(actors)))
+        result.append(model.Event(number, date, text, tuple(actors)))
     return tuple(result)
 
 
