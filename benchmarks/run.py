@@ -39,6 +39,14 @@ files in its folder (the disk reference: a cold run makes one file per page), an
 the CPU time the host gave to other guests meanwhile (steal, from /proc/stat): compare two
 runs' figures only beside these.
 
+Nothing is deleted until the run ends: the disk reference's files, each build turn's sites and
+each size's folder stay until then. Without a journal, ext4 does not reuse an inode freed in
+the last 30 s (vm.dirty_expire_centisecs) and searches past it, so making files in a folder
+just after deleting many nearby ones costs several times as much kernel time: 220-420
+microseconds a file against 55 after a pause. A cold run makes one file per page, so
+deleting the last size's sites just before would time the disk's bookkeeping, not the
+generator (a fresh clone does not pay it).
+
 Run it from the project root with the project's virtual environment:
 
     .venv/bin/python benchmarks/run.py                      # N = 1,000 and 10,000
@@ -706,8 +714,6 @@ def bench_build(size: int, work: Path, seeds: Path, args: argparse.Namespace,
                                args.code.env).check())
         if not (out / "index.html").is_file():
             raise BenchmarkError("bare mkdocs build left no index.html")
-        shutil.rmtree(root, ignore_errors=True)
-        shutil.rmtree(out, ignore_errors=True)
     build = min(builds, key=lambda run: run.seconds)
     bare = min(bares, key=lambda run: run.seconds)
     ratio = build.seconds / bare.seconds
@@ -970,15 +976,16 @@ def speed_reference() -> float:
     return best
 
 
-def disk_reference(folder: Path, files: int = 400) -> float:
-    """Microseconds to create, write and close one page-sized file in a new folder inside
-    `folder`, best of 2, or NaN if the disk refuses: how fast this disk makes files right
-    now. A cold run creates one file per page (1,600 at 1,000 briefings), and a shared disk
-    has been seen to take from 50 microseconds to over a millisecond each within the hour."""
+def disk_reference(folder: Path, name: str, files: int = 400) -> float:
+    """Microseconds to create, write and close one page-sized file in new folders `name-*`
+    inside `folder`, best of 2, or NaN if the disk refuses: how fast this disk makes files
+    right now. A cold run creates one file per page (1,600 at 1,000 briefings), and a shared
+    disk has been seen to take from 50 microseconds to over a millisecond each within the
+    hour. The files stay: deleting them would slow the next files made nearby (see above)."""
     page = b"x" * 28_000  # about the size of a generated briefing page
     best = float("inf")
     for attempt in range(2):
-        target = folder / f"disk-reference-{attempt}"
+        target = folder / f"{name}-{attempt}"
         try:
             target.mkdir()
             start = time.perf_counter()
@@ -988,8 +995,6 @@ def disk_reference(folder: Path, files: int = 400) -> float:
             best = min(best, time.perf_counter() - start)
         except OSError:  # a full disk, say: no figure, but the run's results still print
             return float("nan")
-        finally:
-            shutil.rmtree(target, ignore_errors=True)
     return best / files * 1e6
 
 
@@ -1159,7 +1164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     status = 0
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     speed_start = speed_reference()
-    disk_start = disk_reference(base)
+    disk_start = disk_reference(base, "disk-reference-start")
     stolen_start = stolen_seconds()
     try:
         args.code = (Code.revision(args.rev, base / "code") if args.rev
@@ -1195,14 +1200,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 else:
                     results.attempt(size, (L_SERVE, L_SERVE_BUILDS),
                                     bench_serve, size, root, work, args, results)
-            if not args.keep:
-                shutil.rmtree(work, ignore_errors=True)
         add_ratio(figures, results)
     except BenchmarkError as exc:
         results.failures.append(f"stopped: {exc}")
         status = 1
     finally:
-        disk_end = disk_reference(base)
+        disk_end = disk_reference(base, "disk-reference-end")
         if args.keep:
             print(f"temporary sites kept in {base}", file=sys.stderr)
         else:
