@@ -809,18 +809,13 @@ def strip_front_matter(text: str) -> str:
     return body
 
 
-def time_render(pages: Sequence[str], names: list[str], configs: dict[str, dict[str, Any]],
-                repeats: int) -> tuple[float, float]:
-    """Best wall and CPU time of `repeats` passes over `pages`, a new Markdown per page (as
-    MkDocs does)."""
-    best_wall = best_cpu = float("inf")
-    for _ in range(repeats):
-        wall, cpu = time.perf_counter(), time.process_time()
-        for page in pages:
-            markdown.Markdown(extensions=names, extension_configs=configs).convert(page)
-        best_wall = min(best_wall, time.perf_counter() - wall)
-        best_cpu = min(best_cpu, time.process_time() - cpu)
-    return best_wall, best_cpu
+def time_render(pages: Sequence[str], names: list[str],
+                configs: dict[str, dict[str, Any]]) -> tuple[float, float]:
+    """Wall and CPU time of one pass over `pages`, a new Markdown per page (as MkDocs does)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    for page in pages:
+        markdown.Markdown(extensions=names, extension_configs=configs).convert(page)
+    return time.perf_counter() - wall, time.process_time() - cpu
 
 
 def bench_markup(size: int, root: Path, results: Results, repeats: int) -> None:
@@ -834,12 +829,13 @@ def bench_markup(size: int, root: Path, results: Results, repeats: int) -> None:
     # Passes alternate (ours, plain, then plain, ours, ...) and the best of each is kept: on
     # a host whose speed drifts during the run, timing all of one before all of the other
     # charged the drift to whichever came first (1.06x for pages measured at 0.83x-0.87x).
-    best = {"ours": (float("inf"), float("inf")), "plain": (float("inf"), float("inf"))}
+    texts = {"ours": ours, "plain": plain}
+    passes: dict[str, list[tuple[float, float]]] = {kind: [] for kind in texts}
     for turn in range(repeats):
         for kind in ("ours", "plain") if turn % 2 == 0 else ("plain", "ours"):
-            wall, cpu = time_render(ours if kind == "ours" else plain, names, configs, 1)
-            best[kind] = (min(best[kind][0], wall), min(best[kind][1], cpu))
-    (ours_s, ours_cpu), (plain_s, plain_cpu) = best["ours"], best["plain"]
+            passes[kind].append(time_render(texts[kind], names, configs))
+    ours_s, ours_cpu = map(min, zip(*passes["ours"], strict=True))
+    plain_s, plain_cpu = map(min, zip(*passes["plain"], strict=True))
     ratio = ours_s / plain_s
     chars = sum(map(len, ours)) / 1e6, sum(map(len, plain)) / 1e6
     results.add(L_MARKUP, size, f"{fmt_s(ours_s)} (cpu {ours_cpu:.1f} s; {len(ours):,} pages, "
