@@ -147,6 +147,18 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+_ACTOR_FOLDER = actor_page("x")[: -len("x.md")]
+
+
+@dataclass
+class Links:
+    """Links made for the pages at one depth of the site, kept for the next page there: the
+    link to each page, and each actor's link with its name (and the actor it was made of)."""
+
+    urls: dict[str, str] = field(default_factory=dict)
+    actors: dict[str, tuple[model.Actor, str]] = field(default_factory=dict)
+
+
 @dataclass
 class Blocks:
     """The building blocks for one page: every link in them is relative to `page`."""
@@ -154,17 +166,29 @@ class Blocks:
     page: str
     actors: dict[str, model.Actor]
     directory_urls: bool = True
+    # The links of a run's pages by their depth, kept from one page to the next: the same
+    # link on two pages at one depth is the same text (a renderer keeps them for its run).
+    shared: dict[str, Links] = field(default_factory=dict, repr=False)
     _up: str = field(default="", repr=False)  # from this page up to the site root
+    _links: Links = field(default_factory=Links, repr=False)  # those of this page's depth
+    _own: str = field(default="", repr=False)  # the actor whose page this is
 
     def __post_init__(self) -> None:
-        self._up = "../" * page_url(self.page, self.directory_urls).count("/")
+        self._up = up = "../" * page_url(self.page, self.directory_urls).count("/")
+        links = self.shared.get(up)
+        self._links = links if links is not None else self.shared.setdefault(up, self._links)
+        if self.page.startswith(_ACTOR_FOLDER):
+            self._own = self.page[len(_ACTOR_FOLDER):-len(".md")]
 
     def url(self, target: str, anchor: str = "") -> str:
         """A link from this page to page `target`, as relative_url makes it (slugs only:
         nothing to escape)."""
         if target == self.page:
             return f"#{anchor}" if anchor else "./"
-        url = self._up + page_url(target, self.directory_urls) or "./"
+        urls = self._links.urls
+        url = urls.get(target)
+        if url is None:
+            url = urls[target] = self._up + page_url(target, self.directory_urls) or "./"
         return f"{url}#{anchor}" if anchor else url
 
     # --- links and small pieces ------------------------------------------------------------
@@ -175,8 +199,16 @@ class Blocks:
 
     def _actor(self, actor_id: str) -> str:
         actor = self.actors[actor_id]
+        if actor_id == self._own:  # its link to itself is this page's own
+            return self._actor_html(actor)
+        made = self._links.actors.get(actor_id)
+        if made is None or made[0] is not actor:  # (an actor of another run's registry)
+            made = self._links.actors[actor_id] = (actor, self._actor_html(actor))
+        return made[1]
+
+    def _actor_html(self, actor: model.Actor) -> str:
         return (f'<a class="bf-actor-link bf-kind-{actor.kind}" '
-                f'href="{self.url(actor_page(actor_id))}">{_e(actor.name)}</a>')
+                f'href="{self.url(actor_page(actor.id))}">{_e(actor.name)}</a>')
 
     @staticmethod
     def _date(date: model.PartialDate) -> str:

@@ -21,6 +21,7 @@ from generator import diagram, model
 from generator.cache import fingerprint
 from generator.components import (
     Blocks,
+    Links,
     actor_page,
     briefing_page,
     quotes_page,
@@ -74,6 +75,7 @@ class Renderer:
         """`compiled`: a folder to keep compiled templates in from one run to the next."""
         self.directory_urls = directory_urls
         self.templates = templates
+        self._links: dict[str, Links] = {}  # the pages' blocks share them by depth
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates)),
             bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
@@ -115,7 +117,7 @@ class Renderer:
         Besides `values` it sees `page`, `actors` and `blocks`, the building blocks of pages
         (components.Blocks) with their links made relative to this page.
         """
-        blocks = Blocks(page, actors, self.directory_urls)
+        blocks = Blocks(page, actors, self.directory_urls, self._links)
         return self.env.get_template(template).render(page=page, actors=actors, blocks=blocks,
                                                       **values)
 

@@ -488,3 +488,35 @@ def test_a_quote_box_links_to_its_own_highlight_or_else_its_paragraph() -> None:
                                                             "quote-3-text"]
     alone = model.with_highlights(quotes[2:])  # without the others, each is highlighted
     assert alone == (quotes[2],) and alone[0].highlighted
+
+
+def test_links_kept_from_page_to_page_stay_those_of_each_page() -> None:
+    """The blocks of a run's pages share the links they make by the pages' depth: a link
+    is the same text on every page at one depth, but an actor's link on its own page is
+    to the page itself, pages at other depths have theirs, and an actor of another
+    registry (its name changed) is shown by its new name."""
+    from generator import components, model
+
+    shared: dict[str, components.Links] = {}
+    rutte = model.Actor("rutte", "Mark Rutte", "person")
+    actors = {"rutte": rutte, "nato": model.Actor("nato", "NATO", "organisation")}
+
+    def link(page: str, actor: str, known: dict[str, model.Actor] = actors,
+             directory_urls: bool = True) -> str:
+        return str(components.Blocks(page, known, directory_urls, shared).actor_link(actor))
+
+    to_rutte = '<a class="bf-actor-link bf-kind-person" href="{}">Mark Rutte</a>'
+    assert link("actors/nato.md", "rutte") == to_rutte.format("../../actors/rutte/")
+    assert link("actors/rutte.md", "rutte") == to_rutte.format("./")  # its own page
+    assert link("actors/nato.md", "rutte") == to_rutte.format("../../actors/rutte/")
+    assert link("timeline/2024.md", "rutte") == to_rutte.format("../../actors/rutte/")
+    assert link("index.md", "rutte") == to_rutte.format("actors/rutte/")
+    assert link("timeline/index.md", "rutte") == to_rutte.format("../actors/rutte/")
+    renamed = {**actors, "rutte": model.Actor("rutte", "M. Rutte", "person")}
+    assert link("actors/nato.md", "rutte", renamed) == \
+        '<a class="bf-actor-link bf-kind-person" href="../../actors/rutte/">M. Rutte</a>'
+    blocks = components.Blocks("actors/nato.md", actors, True, shared)
+    assert blocks.url("actors/nato.md", "quotes") == "#quotes"
+    assert blocks.url("briefings/b.md", "p-2") == "../../briefings/b/#p-2"
+    assert components.Blocks("actors/nato.md", actors, False, {}).url("briefings/b.md") == \
+        "../briefings/b.html"
