@@ -147,9 +147,6 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-_ACTOR_FOLDER = actor_page("x")[: -len("x.md")]
-
-
 @dataclass
 class Links:
     """Links made for the pages at one depth of the site, kept for the next page there: the
@@ -166,19 +163,15 @@ class Blocks:
     page: str
     actors: dict[str, model.Actor]
     directory_urls: bool = True
-    # The links of a run's pages by their depth, kept from one page to the next: the same
-    # link on two pages at one depth is the same text (a renderer keeps them for its run).
-    shared: dict[str, Links] = field(default_factory=dict, repr=False)
+    # The links of a run's pages by their depth and link style, kept from one page to the
+    # next: the same link on two such pages is the same text (a renderer keeps them).
+    shared: dict[tuple[str, bool], Links] = field(default_factory=dict, repr=False)
     _up: str = field(default="", repr=False)  # from this page up to the site root
     _links: Links = field(default_factory=Links, repr=False)  # those of this page's depth
-    _own: str = field(default="", repr=False)  # the actor whose page this is
 
     def __post_init__(self) -> None:
-        self._up = up = "../" * page_url(self.page, self.directory_urls).count("/")
-        links = self.shared.get(up)
-        self._links = links if links is not None else self.shared.setdefault(up, self._links)
-        if self.page.startswith(_ACTOR_FOLDER):
-            self._own = self.page[len(_ACTOR_FOLDER):-len(".md")]
+        self._up = "../" * page_url(self.page, self.directory_urls).count("/")
+        self._links = self.shared.setdefault((self._up, self.directory_urls), self._links)
 
     def url(self, target: str, anchor: str = "") -> str:
         """A link from this page to page `target`, as relative_url makes it (slugs only:
@@ -199,7 +192,7 @@ class Blocks:
 
     def _actor(self, actor_id: str) -> str:
         actor = self.actors[actor_id]
-        if actor_id == self._own:  # its link to itself is this page's own
+        if actor_page(actor_id) == self.page:  # its link to itself is this page's own
             return self._actor_html(actor)
         made = self._links.actors.get(actor_id)
         if made is None or made[0] is not actor:  # (an actor of another run's registry)

@@ -75,7 +75,7 @@ class Renderer:
         """`compiled`: a folder to keep compiled templates in from one run to the next."""
         self.directory_urls = directory_urls
         self.templates = templates
-        self._links: dict[str, Links] = {}  # the pages' blocks share them by depth
+        self._links: dict[tuple[str, bool], Links] = {}  # the pages' blocks share them
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates)),
             bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,

@@ -497,7 +497,7 @@ def test_links_kept_from_page_to_page_stay_those_of_each_page() -> None:
     registry (its name changed) is shown by its new name."""
     from generator import components, model
 
-    shared: dict[str, components.Links] = {}
+    shared: dict[tuple[str, bool], components.Links] = {}
     rutte = model.Actor("rutte", "Mark Rutte", "person")
     actors = {"rutte": rutte, "nato": model.Actor("nato", "NATO", "organisation")}
 
@@ -518,5 +518,7 @@ def test_links_kept_from_page_to_page_stay_those_of_each_page() -> None:
     blocks = components.Blocks("actors/nato.md", actors, True, shared)
     assert blocks.url("actors/nato.md", "quotes") == "#quotes"
     assert blocks.url("briefings/b.md", "p-2") == "../../briefings/b/#p-2"
-    assert components.Blocks("actors/nato.md", actors, False, {}).url("briefings/b.md") == \
-        "../briefings/b.html"
+    assert link("index.md", "rutte", directory_urls=False) == \
+        to_rutte.format("actors/rutte.html")  # the other link style, beside the first
+    assert components.Blocks("actors/nato.md", actors, False, shared).url("briefings/b.md") \
+        == "../briefings/b.html"
