@@ -441,13 +441,29 @@ class Words:
         return text[0].upper() + text[1:]
 
 
+def spelling_keys(text: str) -> set[str]:
+    """What two actors' spellings must not share, or `briefings check` would warn that they
+    may be one actor: the spelling's slug (the same for 'Müller' and 'Muller'), its case-folded
+    form, and that form less any one letter ('Zelensky' and 'Zelenskyy' share 'zelensky';
+    'Larston' and 'Larsiton' share 'larston'). Stricter than the check, which does not compare
+    names differing in their first letter or a digit, or shorter than six letters."""
+    key = unicodedata.normalize("NFKC", text).casefold()
+    keys = {key} | {key[:k] + key[k + 1:] for k in range(len(key))}
+    slug = slugify(text)
+    if len(slug.replace("-", "")) == sum(c.isalnum() for c in text):  # Latin letters alone
+        keys.add("slug " + slug)
+    return keys
+
+
 class NameRegistry:
-    """Keeps names and aliases unambiguous: none occurs as whole words inside another actor's."""
+    """Keeps names and aliases unambiguous: none occurs as whole words inside another actor's,
+    and no two actors' spellings look like one name spelled two ways (spelling_keys)."""
 
     def __init__(self, reserved: set[str]) -> None:
         self.reserved = reserved
         self.full: dict[tuple[str, ...], int] = {}
         self.sub: dict[tuple[str, ...], int] = {}
+        self.spelled: dict[str, int] = {}  # spelling key: its owner, or -1 for several
 
     def ok(self, text: str, owner: int) -> bool:
         """Tell whether text may become a name or alias of actor number owner."""
@@ -455,6 +471,8 @@ class NameRegistry:
         if not toks or (len(toks) == 1 and toks[0] in self.reserved):
             return False
         if toks in self.full or self.sub.get(toks, owner) != owner:
+            return False
+        if any(self.spelled.get(key, owner) != owner for key in spelling_keys(text)):
             return False
         n = len(toks)
         for i in range(n):
@@ -468,6 +486,8 @@ class NameRegistry:
         """Register text as a name or alias of actor number owner."""
         toks = tuple(WORD_RE.findall(text))
         self.full[toks] = owner
+        for key in spelling_keys(text):
+            self.spelled[key] = owner if self.spelled.get(key, owner) == owner else -1
         n = len(toks)
         for i in range(n):
             for j in range(i + 1, n + 1):

@@ -6,10 +6,13 @@ Serve latency is skipped: at any size its waits add some 15 seconds.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.conftest import copy_site, corpus_maker
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = (
@@ -71,3 +74,29 @@ def test_stage_breakdown_runs_at_a_tiny_size_and_accounts_for_the_whole_run() ->
                   "render briefing pages", "render index pages", "stage pages (write)"):
         assert stages[label] > 0, done.stdout  # each stage was reached, and timed
     assert abs(sum(stages.values()) - float(total[1])) < 0.01, done.stdout
+
+
+def test_corpus_actors_draw_no_warning_from_the_check(tmp_path: Path) -> None:
+    """Valid by construction means no warning either: 2,000 actors, once written with 80
+    pairs of spellings one letter apart ('Larston' and 'Larsiton') or alike but for accents
+    ('Østgrad' and 'Ostgrad'), which every benchmark run printed."""
+    corpus = tmp_path / "corpus"
+    corpus_maker().make_corpus(corpus, briefings=20, actors=2000)
+    site = copy_site(tmp_path / "site", corpus / "seeds")
+    done = subprocess.run([sys.executable, "-m", "generator", "check"], cwd=site,
+                          capture_output=True, text=True, timeout=120, check=False,
+                          env={**os.environ, "BRIEFINGS_CACHE_DIR": str(tmp_path / "cache")})
+    assert done.returncode == 0, done.stderr
+    assert "warning" not in done.stdout + done.stderr, done.stderr
+    assert "ok: 20 briefing(s), 2000 actor(s)" in done.stdout + done.stderr
+
+
+def test_corpus_names_are_never_one_spelling_of_another() -> None:
+    names = corpus_maker().NameRegistry(set())
+    names.add("Anna Larston", 0)
+    names.add("Larston", 0)
+    names.add("Østgrad", 1)
+    assert names.ok("Dr Larston", 0)  # the same actor, spelled another way
+    for other in ("Larsiton", "Larstan", "Larstn", "Ostgrad", "Østgrads", "anna larston"):
+        assert not names.ok(other, 2), other
+    assert names.ok("Berstan", 2)
