@@ -6,8 +6,10 @@ the sha256 of actors.yaml; a page by a fingerprint of everything it shows. A fil
 recomputed whenever its size, mtime, ctime or inode differ from what was recorded.
 
 The cache is one SQLite database per site, outside the site folder (a cloned site cannot
-plant one), read whole at the start of a run; a run writes back only the rows it changed,
-so an edit costs what it touched, not the size of the site. It is dropped whole when the
+plant one). A run reads the keys of all it holds at the start, and the results it needs
+when it needs them (an edit needs those of the few briefings the pages it changes show);
+it writes back only the rows it changed, so an edit costs what it touched, not the size of
+the site. It is dropped whole when the
 generator itself changes, and a damaged or unreadable one is started afresh: losing it only
 costs time.
 """
@@ -93,7 +95,8 @@ class Cache:
     stamps: dict[str, Stamp] = field(default_factory=dict)
     # slug (or _ACTORS): (key, result); a result is unpickled the first time it is asked for
     _results: dict[str, tuple[str, Any]] = field(default_factory=dict)
-    _pickled: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    # slug: (key, pickled result), or (key, None) while the result is only in the database
+    _pickled: dict[str, tuple[str, bytes | None]] = field(default_factory=dict)
     _blobs: dict[str, bytes] = field(default_factory=dict)  # new results, pickled already
     _rekeyed: set[str] = field(default_factory=set)  # results saved already, under another key
     # "folder\0page": (fingerprint, size, mtime_ns) of the page written there
@@ -109,6 +112,8 @@ class Cache:
     autosave: Path | None = None  # the site root, to save to as results pile up, or None
     contents: dict[str, bytes] | None = field(default=None, repr=False)  # files read, if kept
     _blob_bytes: int = 0
+    _source: Path | None = None  # the database the results not read yet are in
+    _reader: tuple[int, sqlite3.Connection] | None = field(default=None, repr=False)
 
     @property
     def changed(self) -> bool:
@@ -168,7 +173,14 @@ class Cache:
         """What was recorded for `name` (a briefing's slug) under `key`, or None."""
         found = self._results.get(name)
         if found is None and name in self._pickled:
-            recorded_key, data = self._pickled.pop(name)
+            recorded_key, data = self._pickled[name]
+            if data is None:  # in the database, read only for its own key
+                if recorded_key != key:
+                    return None
+                data = self._read_result(name, recorded_key)
+            del self._pickled[name]
+            if data is None:  # gone from the database: a cache miss
+                return None
             try:
                 found = (recorded_key, pickle.loads(data))  # our own file, outside the site
             except Exception:  # any damaged entry is only a cache miss
@@ -179,6 +191,33 @@ class Cache:
         if found is None or found[0] != key:
             return None
         return found[1]
+
+    def _read_result(self, name: str, key: str) -> bytes | None:
+        """The pickled result recorded for `name` under `key` in the database, or None.
+
+        Read through a connection of this process's own, kept for the run: a forked worker
+        opens its own (SQLite connections must not cross a fork).
+        """
+        if self._source is None:
+            return None
+        try:
+            if self._reader is None or self._reader[0] != os.getpid():
+                self._reader = (os.getpid(), sqlite3.connect(
+                    f"{self._source.as_uri()}?mode=ro", uri=True, check_same_thread=False))
+            # (all rows fetched: a statement not run to its end would hold off the writes of
+            # this very run, saving as it goes)
+            rows = self._reader[1].execute("SELECT value FROM results WHERE name = ? AND key = ?",
+                                           (name, key)).fetchall()
+        except sqlite3.Error:
+            return None
+        return rows[0][0] if rows and isinstance(rows[0][0], bytes) else None
+
+    def close(self) -> None:
+        """Let go of the database the results were read from."""
+        if self._reader is not None and self._reader[0] == os.getpid():
+            with contextlib.suppress(sqlite3.Error):
+                self._reader[1].close()
+        self._reader = None
 
     def record(self, name: str, key: str, result: Any, pickled: bytes | None = None) -> None:
         """Remember `result` for `name` under `key`, replacing what was there.
@@ -326,8 +365,13 @@ def _connect(path: Path) -> sqlite3.Connection:
     return connection
 
 
-def load_cache(root: Path) -> Cache:
-    """The cache of the last run, or an empty one if there is none or it cannot be trusted."""
+def load_cache(root: Path, *, lazy: bool = False) -> Cache:
+    """The cache of the last run, or an empty one if there is none or it cannot be trusted.
+
+    `lazy`: each result is read from the database the first time it is asked for (by a run
+    holding the site's run lock, which no other run writes the database during); otherwise
+    all are read now (a long-lived preview, between whose rebuilds other runs may write).
+    """
     version = _code_version()
     path = cache_file(root)
     cache = Cache(version)
@@ -341,8 +385,13 @@ def load_cache(root: Path) -> Cache:
                 return cache
             cache.stamps = {p: Stamp(*rest) for p, *rest in connection.execute(
                 "SELECT path, size, mtime, ctime, inode, sha256 FROM stamps")}
-            cache._pickled = {name: (key, value) for name, key, value in connection.execute(
-                "SELECT name, key, value FROM results")}
+            if lazy:
+                cache._pickled = {name: (key, None) for name, key in connection.execute(
+                    "SELECT name, key FROM results")}
+                cache._source = path
+            else:
+                cache._pickled = {name: (key, value) for name, key, value in connection.execute(
+                    "SELECT name, key, value FROM results")}
             cache.pages = {page: (fp, size, mtime) for page, fp, size, mtime in connection.execute(
                 "SELECT page, fingerprint, size, mtime FROM pages")}
         finally:
@@ -376,6 +425,8 @@ def save_cache(root: Path, cache: Cache) -> None:
                 connection.execute(f"DELETE FROM {table}")  # our own table names
             connection.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)",
                                (cache.version,))
+            # (results not read yet went with the rows: they are misses from now on)
+            cache._pickled = {n: e for n, e in cache._pickled.items() if e[1] is not None}
             changed = {"stamps": set(cache.stamps), "results": {*cache._results, *cache._pickled},
                        "pages": set(cache.pages), "words": set(cache._words or {})}
             cache._rekeyed.clear()  # no row is there to give a new key
@@ -405,14 +456,16 @@ def _save_rows(connection: sqlite3.Connection, cache: Cache, changed: dict[str, 
         if name in cache._rekeyed:  # the same value under a new key: the key alone is written
             rekeyed.append(((cache._results.get(name) or cache._pickled[name])[0], name))
         elif name in cache._results or name in cache._pickled:
-            results.append(_row(cache, name))
+            results.append(_row(connection, cache, name))
         else:
             gone.append((name,))
-    connection.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", results)
+    connection.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
+                           [row for row in results if row[2] is not None])
     if connection.executemany("UPDATE results SET key = ? WHERE name = ?",
                               rekeyed).rowcount != len(rekeyed):  # a row was not there
         connection.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
-                               [_row(cache, name) for _, name in rekeyed])
+                               [row for _, name in rekeyed
+                                if (row := _row(connection, cache, name))[2] is not None])
     connection.executemany("DELETE FROM results WHERE name = ?", gone)
     pages = [(p, *cache.pages[p]) for p in changed["pages"] if p in cache.pages]
     connection.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)", pages)
@@ -425,13 +478,17 @@ def _save_rows(connection: sqlite3.Connection, cache: Cache, changed: dict[str, 
                            [(a,) for a in changed["words"] if a not in words])
 
 
-def _row(cache: Cache, name: str) -> tuple[str, str, bytes]:
-    """The row of a result: its name, key and pickled value."""
+def _row(connection: sqlite3.Connection, cache: Cache, name: str) -> tuple[str, str, bytes | None]:
+    """The row of a result: its name, key and pickled value (None if it is nowhere now)."""
     if name in cache._results:
         key, value = cache._results[name]
         blob = cache._blobs.get(name) or pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         return name, key, blob
-    return (name, *cache._pickled[name])
+    key, data = cache._pickled[name]
+    if data is None:  # not read yet: as it is in the database, under whatever key
+        row = connection.execute("SELECT value FROM results WHERE name = ?", (name,)).fetchone()
+        data = row[0] if row is not None else None
+    return name, key, data
 
 
 def words_key(sha256: str, path: str) -> str:

@@ -365,7 +365,8 @@ def check(
     """
     owned = store is None
     if store is None:
-        store = load_cache(settings.root)
+        # (a result that another run removes before it is read is only checked again here)
+        store = load_cache(settings.root, lazy=True)
     try:
         with _no_gc_pauses():
             produced = _produce(settings, store, None, progress)
@@ -374,6 +375,7 @@ def check(
     finally:
         if owned:
             save_cache(settings.root, store)
+            store.close()
     return produced.site, produced.problems
 
 
@@ -422,8 +424,8 @@ def generate(
                           newest=last.newest)
         save_summary(settings.root, None)
         owned = store is None  # a caller's own store stays in its memory, unsaved
-        if store is None:
-            store = load_cache(settings.root)
+        if store is None:  # each result read when needed: no other run writes it meanwhile
+            store = load_cache(settings.root, lazy=True)
             store.autosave = settings.root
         store.seen = stats  # what the signature found: no file is looked at twice
         try:
@@ -434,6 +436,7 @@ def generate(
         finally:
             if owned:
                 save_cache(settings.root, store)
+                store.close()
         report.problems = sorted(recovered + report.problems)
         pages = report.pages if report.pages is not None else write.read_manifest(
             target, render.owned_page)

@@ -231,6 +231,53 @@ def test_a_result_given_a_new_key_is_saved_under_it(tmp_path: Path, cache_dir: P
     assert again.result("unsaved", "new") == ("b", 2)
 
 
+def test_a_lazy_cache_reads_each_result_when_asked_for_it(tmp_path: Path,
+                                                          cache_dir: Path) -> None:
+    """A run reads the keys at the start and a result only when it needs it: an edit of a
+    large site needs a few of them, and reading all took a tenth of its time."""
+    saved = load_cache(tmp_path)
+    saved.record("one", "k1", ("a", 1))
+    saved.record("two", "k2", ("b", 2))
+    save_cache(tmp_path, saved)
+    store = load_cache(tmp_path, lazy=True)
+    try:
+        assert store.holds("one", "k1") and store.holds("two", "k2")
+        assert store._pickled == {"one": ("k1", None), "two": ("k2", None)}  # nothing read
+        assert store.result("one", "k2") is None  # under another key: a miss, read for nothing
+        assert store.result("two", "k2") == ("b", 2)
+        assert store._pickled == {"one": ("k1", None)}  # the other is still in the database
+        # a forked worker reads through its own connection, the parent's goes on as it was
+        reader, written = os.pipe()
+        child = os.fork()
+        if child == 0:  # pragma: no cover - the worker's side
+            os.write(written, pickle.dumps(store.result("one", "k1")))
+            os._exit(0)
+        os.close(written)
+        with os.fdopen(reader, "rb") as pipe:
+            assert pickle.loads(pipe.read()) == ("a", 1)
+        os.waitpid(child, 0)
+        assert store.recorded("one") == ("k1", ("a", 1))
+        # one not read yet, given a new key, keeps its value (read back when it is saved)
+        again = load_cache(tmp_path, lazy=True)
+        assert again.rekey("two", "k2", "k3")
+        again.record("three", "k4", ("c", 3))
+        again._rekeyed.discard("two")  # as if changed twice: the whole row is written
+        save_cache(tmp_path, again)
+        again.close()
+        last = load_cache(tmp_path)
+        assert last.result("two", "k3") == ("b", 2) and last.result("three", "k4") == ("c", 3)
+        # gone from the database before it was read (a run that removed the briefing): a miss
+        gone = load_cache(tmp_path, lazy=True)
+        saved = load_cache(tmp_path)
+        saved.keep_results({"one"})
+        save_cache(tmp_path, saved)
+        assert gone.holds("two", "k3") and gone.result("two", "k3") is None
+        assert gone.result("one", "k1") == ("a", 1)
+        gone.close()
+    finally:
+        store.close()
+
+
 def test_a_damaged_cache_costs_time_only(tmp_path: Path, cache_dir: Path) -> None:
     root = copy_site(tmp_path / "root")
     expected = from_scratch(root, tmp_path)
