@@ -113,6 +113,8 @@ class Cache:
     contents: dict[str, bytes] | None = field(default=None, repr=False)  # files read, if kept
     _blob_bytes: int = 0
     _source: Path | None = None  # the database the results not read yet are in
+    # pages found this run as they were written: folder, then page: (size, mtime_ns)
+    found_written: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)
     _reader: tuple[int, sqlite3.Connection] | None = field(default=None, repr=False)
 
     @property
@@ -331,7 +333,10 @@ class Cache:
             info = os.stat(f"{folder}/{page}")
         except OSError:
             return False
-        return (info.st_size, info.st_mtime_ns) == recorded[1:]
+        if (info.st_size, info.st_mtime_ns) != recorded[1:]:
+            return False
+        self.found_written.setdefault(str(folder), {})[page] = recorded[1:]
+        return True
 
     def page_unchanged(self, folder: Path, page: str, fingerprint: str) -> bool:
         """True when the page on disk is the one rendered last time from the same inputs."""
@@ -534,10 +539,16 @@ def input_signature(folders: list[Path], *extra: object) -> tuple[str, dict[str,
     return fingerprint(_code_version(), extra, entries), stats
 
 
-def output_stats(folder: Path, files: list[str]) -> dict[str, tuple[int, int]] | None:
-    """Size and mtime of each file, or None if one is missing."""
+def output_stats(folder: Path, files: list[str], known: dict[str, tuple[int, int]] | None = None
+                 ) -> dict[str, tuple[int, int]] | None:
+    """Size and mtime of each file, or None if one is missing; `known`: those of files looked
+    at earlier in the run and not written since (each one stat fewer)."""
     stats: dict[str, tuple[int, int]] = {}
+    known = known or {}
     for name in files:
+        if name in known:
+            stats[name] = known[name]
+            continue
         try:
             info = os.stat(f"{folder}/{name}")
         except OSError:

@@ -21,8 +21,9 @@ import pytest
 import yaml
 
 from generator import components, load, pipeline, render, validate
-from generator.cache import load_cache, save_cache
+from generator.cache import load_cache, load_summary, save_cache
 from generator.textmatch import article_text, split_paragraphs
+from generator.write import MANIFEST, read_manifest
 from tests.conftest import copy_site, corpus_maker, tree_snapshot
 
 SLUG = "2024-10-28-north-korean-troops-kursk"
@@ -310,6 +311,28 @@ def test_a_cache_row_of_another_shape_costs_time_only(tmp_path: Path, cache_dir:
         (root / "docs" / "index.md").unlink()
         assert generate(root) == ["index.md"]
         assert tree_snapshot(root / "docs") == expected
+
+
+def test_what_an_edit_run_records_of_its_pages_is_what_is_on_disk(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    """The pages an edit keeps are recorded as found when the run began, those it wrote as
+    they are now: the next run, with nothing changed, has nothing to do."""
+    root = copy_site(tmp_path / "root")
+    generate(root)
+    edit_quote_context(root)
+    assert generate(root)  # some pages written, the others found as they were and kept
+    docs = root / "docs"
+    summary = load_summary(root)
+    assert summary is not None
+    assert summary.outputs == {name: (info.st_size, info.st_mtime_ns)
+                               for name in summary.outputs if (info := (docs / name).stat())}
+    assert set(summary.outputs) == {*read_manifest(docs), MANIFEST}
+    page = docs / "actors/nato.md"  # kept by the edit: a change to it is noticed
+    page.write_text(page.read_text("utf-8") + "\nMy note.\n", "utf-8")
+    with pytest.raises(pipeline.ContentError) as failure:
+        generate(root)
+    assert "refusing to overwrite" in failure.value.problems[0].message
 
 
 def test_a_hand_edited_page_is_noticed_even_when_nothing_else_changed(
