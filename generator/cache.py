@@ -113,6 +113,8 @@ class Cache:
     contents: dict[str, bytes] | None = field(default=None, repr=False)  # files read, if kept
     _blob_bytes: int = 0
     _source: Path | None = None  # the database the results not read yet are in
+    # results not read yet and given a new key since: the key of their row in the database
+    _stored_as: dict[str, str] = field(default_factory=dict)
     # pages found this run as they were written: folder, then page: (size, mtime_ns)
     found_written: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)
     _reader: tuple[int, sqlite3.Connection] | None = field(default=None, repr=False)
@@ -179,15 +181,17 @@ class Cache:
             if data is None:  # in the database, read only for its own key
                 if recorded_key != key:
                     return None
-                data = self._read_result(name, recorded_key)
+                data = self._read_result(name, self._stored_as.pop(name, recorded_key))
             del self._pickled[name]
-            if data is None:  # gone from the database: a cache miss
-                return None
-            try:
-                found = (recorded_key, pickle.loads(data))  # our own file, outside the site
+            try:  # our own file, outside the site
+                found = (recorded_key, pickle.loads(data)) if data is not None else None
             except Exception:  # any damaged entry is only a cache miss
-                return None
-            if not isinstance(found[1], tuple | dict):  # every result is one or the other
+                found = None
+            # every result is a tuple or a dict; a row gone from the database, damaged or of
+            # another shape is a miss, and goes from the database too
+            if found is None or not isinstance(found[1], tuple | dict):
+                self._rekeyed.discard(name)
+                self._changed["results"].add(name)
                 return None
             self._results[name] = found
         if found is None or found[0] != key:
@@ -242,6 +246,8 @@ class Cache:
         for entries in (self._pickled, self._results):
             found = entries.get(name)
             if found is not None and found[0] == key:
+                if entries is self._pickled and found[1] is None:  # its row keeps the old key
+                    self._stored_as.setdefault(name, key)  # until the cache is saved
                 entries[name] = (new_key, found[1])
                 if name not in self._changed["results"]:  # saved as it is: the key will do
                     self._rekeyed.add(name)
@@ -432,6 +438,7 @@ def save_cache(root: Path, cache: Cache) -> None:
                                (cache.version,))
             # (results not read yet went with the rows: they are misses from now on)
             cache._pickled = {n: e for n, e in cache._pickled.items() if e[1] is not None}
+            cache._stored_as.clear()
             changed = {"stamps": set(cache.stamps), "results": {*cache._results, *cache._pickled},
                        "pages": set(cache.pages), "words": set(cache._words or {})}
             cache._rekeyed.clear()  # no row is there to give a new key
@@ -447,6 +454,7 @@ def save_cache(root: Path, cache: Cache) -> None:
         names.clear()
     cache._blobs.clear()
     cache._rekeyed.clear()
+    cache._stored_as.clear()  # each row is under its new key now
     cache._blob_bytes = 0
 
 

@@ -258,6 +258,19 @@ def test_a_lazy_cache_reads_each_result_when_asked_for_it(tmp_path: Path,
             assert pickle.loads(pipe.read()) == ("a", 1)
         os.waitpid(child, 0)
         assert store.recorded("one") == ("k1", ("a", 1))
+        # one not read yet, given a new key (its row keeps the old one until saved), is read
+        # under the new key, as after a change of names that leaves a briefing as it was
+        renamed = load_cache(tmp_path, lazy=True)
+        assert renamed.rekey("one", "k1", "k1b") and renamed.result("one", "k1b") == ("a", 1)
+        assert renamed.rekey("two", "k2", "k2b")
+        save_cache(tmp_path, renamed)
+        assert renamed.result("two", "k2b") == ("b", 2)  # read after the save, under its key
+        renamed.close()
+        saved = load_cache(tmp_path)
+        assert saved.result("one", "k1b") == ("a", 1) and saved.result("two", "k2b") == ("b", 2)
+        saved.rekey("one", "k1b", "k1")
+        saved.rekey("two", "k2b", "k2")
+        save_cache(tmp_path, saved)
         # one not read yet, given a new key, keeps its value (read back when it is saved)
         again = load_cache(tmp_path, lazy=True)
         assert again.rekey("two", "k2", "k3")

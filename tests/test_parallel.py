@@ -80,6 +80,30 @@ def test_an_error_found_by_a_worker_leaves_docs_as_they_were(
     assert not (root / "docs" / ".briefings-staging").exists()
 
 
+def test_a_change_of_names_checked_on_workers_writes_the_pages_of_the_serial_path(
+    tmp_path: Path, large_site: Path
+) -> None:
+    """After an alias is added that no article holds, the workers find what was checked of
+    each briefing standing, under the registry's new key; the parent, which has not read
+    those results from its cache, reads each under that key when a page needs it."""
+    root = copy_site(tmp_path / "root", large_site)
+    assert generate(root).returncode == 0
+    actors = root / "seeds" / "actors.yaml"
+    for added in ("Qzxw Nowhere", "Qzxw Elsewhere"):  # (the second: the articles' words kept)
+        text = actors.read_text("utf-8")
+        assert '\n  aliases: ["' in text  # a state's, early in the registry and in many briefings
+        actors.write_text(text.replace('\n  aliases: ["', f'\n  aliases: ["{added}", "', 1),
+                          "utf-8")
+        result = generate(root)
+        assert result.returncode == 0, result.stderr
+        assert "checked briefings" in result.stderr  # on the workers
+        pages, problems = pipeline.render_pages(pipeline.read_settings(root))
+        assert pages is not None, problems
+        docs = tree_snapshot(root / "docs")
+        assert {rel: docs[rel].decode("utf-8") for rel in pages} == pages
+        assert generate(root).stderr.startswith("generated 0 page(s)")
+
+
 def _on_a_terminal(root: Path, *args: str) -> str:
     """What `briefings generate` prints when its standard error is a terminal (a pty)."""
     controller, terminal = pty.openpty()
