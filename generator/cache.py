@@ -9,9 +9,8 @@ The cache is one SQLite database per site, outside the site folder (a cloned sit
 plant one). A run reads the keys of all it holds at the start, and the results it needs
 when it needs them (an edit needs those of the few briefings the pages it changes show);
 it writes back only the rows it changed, so an edit costs what it touched, not the size of
-the site. It is dropped whole when the
-generator itself changes, and a damaged or unreadable one is started afresh: losing it only
-costs time.
+the site. It is dropped whole when the generator itself changes, and a damaged or
+unreadable one is started afresh: losing it only costs time.
 """
 
 from __future__ import annotations
@@ -115,8 +114,8 @@ class Cache:
     _source: Path | None = None  # the database the results not read yet are in
     # results not read yet and given a new key since: the key of their row in the database
     _stored_as: dict[str, str] = field(default_factory=dict)
-    # pages found this run as they were written: folder, then page: (size, mtime_ns)
-    found_written: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)
+    # pages as this run found them written, or wrote them: folder, then page: (size, mtime_ns)
+    page_stats: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)
     _reader: tuple[int, sqlite3.Connection] | None = field(default=None, repr=False)
 
     @property
@@ -341,7 +340,7 @@ class Cache:
             return False
         if (info.st_size, info.st_mtime_ns) != recorded[1:]:
             return False
-        self.found_written.setdefault(str(folder), {})[page] = recorded[1:]
+        self.page_stats.setdefault(str(folder), {})[page] = recorded[1:]
         return True
 
     def page_unchanged(self, folder: Path, page: str, fingerprint: str) -> bool:
@@ -352,13 +351,18 @@ class Cache:
 
     def record_page(self, folder: Path, page: str, fingerprint: str) -> None:
         """Remember the fingerprint of a page now on disk."""
-        with contextlib.suppress(OSError):
+        stats = self.page_stats.setdefault(str(folder), {})
+        try:
             info = os.stat(f"{folder}/{page}")
-            key = f"{folder}\0{page}"
-            value = (fingerprint, info.st_size, info.st_mtime_ns)
-            if self.pages.get(key) != value:
-                self.pages[key] = value
-                self._changed["pages"].add(key)
+        except OSError:
+            stats.pop(page, None)
+            return
+        key = f"{folder}\0{page}"
+        value = (fingerprint, info.st_size, info.st_mtime_ns)
+        stats[page] = value[1:]
+        if self.pages.get(key) != value:
+            self.pages[key] = value
+            self._changed["pages"].add(key)
 
     def forget_pages(self, folder: Path, keep: set[str]) -> None:
         """Drop the records of pages in `folder` that are no longer generated."""
@@ -550,7 +554,7 @@ def input_signature(folders: list[Path], *extra: object) -> tuple[str, dict[str,
 def output_stats(folder: Path, files: list[str], known: dict[str, tuple[int, int]] | None = None
                  ) -> dict[str, tuple[int, int]] | None:
     """Size and mtime of each file, or None if one is missing; `known`: those of files looked
-    at earlier in the run and not written since (each one stat fewer)."""
+    at earlier in the run, as they are now (each one stat fewer)."""
     stats: dict[str, tuple[int, int]] = {}
     known = known or {}
     for name in files:

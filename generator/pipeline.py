@@ -428,7 +428,7 @@ def generate(
             store = load_cache(settings.root, lazy=True)
             store.autosave = settings.root
         store.seen = stats  # what the signature found: no file is looked at twice
-        store.found_written.clear()  # (a caller's store: what an earlier run found)
+        store.page_stats.clear()  # (a caller's store: what an earlier run found)
         try:
             report = _generate(settings, store, target, progress)
         except ContentError as exc:
@@ -442,12 +442,9 @@ def generate(
         pages = report.pages if report.pages is not None else write.read_manifest(
             target, render.owned_page)
         files = [*pages, write.MANIFEST]
-        # A page found as it was written and kept stands as it was found then (a change to
-        # it since shows at the next run, as any other): only those written are looked at.
-        found = store.found_written.get(str(target), {})
-        for page in report.written:
-            found.pop(page, None)
-        outputs = output_stats(target, files, found)
+        # Each page as the run found it written, or looked at it after writing it (a change
+        # to it since shows at the next run, as any other): no page is looked at again.
+        outputs = output_stats(target, files, store.page_stats.get(str(target)))
         if outputs is not None:
             save_summary(settings.root, Summary(signature, str(target), outputs,
                                                 [p for p in report.problems if not p.is_error],
